@@ -1,0 +1,53 @@
+# ehoks developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test test-pg lint fmt typecheck bench docs ci
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install ehoks with its development tools
+
+run: install ## Install, migrate the SQLite database, load demo data and serve on :8000
+	$(BIN)/ehoks db upgrade
+	$(BIN)/ehoks demo load
+	$(BIN)/ehoks serve --host $(HOST) --port $(PORT)
+
+test: install ## Install and run the whole test suite (SQLite)
+	$(BIN)/pytest -q -n 2 -p no:cacheprovider
+
+test-pg: install ## Run the whole test suite on PostgreSQL ($(PG_URL))
+	EHOKS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -p no:cacheprovider
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+fmt: install ## Format and autofix
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+typecheck: install ## mypy --strict
+	$(BIN)/mypy
+
+docs: install ## Regenerate docs/data-model.md from the models
+	$(BIN)/python -m ehoks.hoks.schemas.docs > docs/data-model.md
+
+bench: install ## Benchmarks against PostgreSQL (see docs/performance.md)
+	$(BIN)/python bench/hoks_api.py --database-url $(PG_URL)
+
+ci: test lint typecheck test-pg ## What CI runs

@@ -1,0 +1,68 @@
+"""Render errors as JSON for the API surface (one hierarchy, reference 2.4–2.5 shapes)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ehoks.api.responses import OrjsonResponse
+from ehoks.errors import EhoksError
+
+log = logging.getLogger("ehoks.api")
+
+PARAM_LOCATIONS = {
+    "query": "query-params",
+    "path": "route-params",
+    "header": "header-params",
+    "body": "body-params",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(EhoksError)
+    async def _ehoks_error(_request: Request, exc: EhoksError) -> OrjsonResponse:
+        if exc.status_code >= 500 and exc.status_code != 503:
+            log.error("request failed: %s", exc.detail)
+        return OrjsonResponse(exc.body(), exc.status_code, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(_request: Request, exc: RequestValidationError) -> OrjsonResponse:
+        return OrjsonResponse(parameter_errors(exc.errors()), 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> OrjsonResponse:
+        if exc.status_code == 404:
+            return OrjsonResponse({"reason": "Route not found"}, 404)
+        if exc.status_code == 405:
+            return OrjsonResponse({"reason": "Method not allowed"}, 405)
+        return OrjsonResponse({"error": str(exc.detail)}, exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> OrjsonResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return OrjsonResponse({"type": "unknown-exception", "class": type(exc).__name__}, 500)
+
+
+def parameter_errors(errors: Any) -> dict[str, Any]:
+    """FastAPI's parameter errors in the eHOKS 400 shape: ``errors`` keyed by parameter."""
+    tree: dict[str, Any] = {}
+    problems = []
+    where = "query-params"
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        where = PARAM_LOCATIONS.get(loc[0], where) if loc else where
+        name = loc[1] if len(loc) > 1 else (loc[0] if loc else "")
+        message = "missing-required-key" if error.get("type") == "missing" else error.get("msg")
+        tree[name] = message
+        problems.append({"path": name, "message": str(message)})
+    return {
+        "type": "compojure.api.exception/request-validation",
+        "coercion": "schema",
+        "in": ["request", where],
+        "errors": tree,
+        "problems": problems,
+    }

@@ -1,0 +1,30 @@
+"""JSON responses in the eHOKS shapes, serialised with orjson."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi.responses import Response
+
+
+class OrjsonResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def envelope(
+    data: Any,
+    *,
+    meta: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> OrjsonResponse:
+    """The ``{"meta": …, "data": …}`` envelope of reference 2.2."""
+    return OrjsonResponse({"meta": meta or {}, "data": data}, status_code, headers)
+
+
+def no_content(headers: dict[str, str] | None = None) -> Response:
+    return Response(status_code=204, headers=headers)

@@ -1,0 +1,65 @@
+"""Settings, read once at a composition root and passed down.
+
+Nothing in this package reads the environment at import time: ``load_settings()`` is called by
+``create_app()`` callers (the CLI, the server entry point, tests) and the result is passed on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_TOKEN_SECRET = "development-only-token-secret-change-me-0123456789"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EHOKS_", extra="forbid", env_file=None)
+
+    environment: Literal["development", "test", "production"] = "development"
+    """Production refuses development secrets and the local registries' demo data commands."""
+
+    database_url: str = "sqlite:///./var/ehoks.sqlite3"
+    """SQLAlchemy URL: a SQLite file by default, ``postgresql+psycopg://user@host/db`` in
+    production."""
+
+    database_pool_size: int = 10
+    """Connections per process kept by the pool (PostgreSQL)."""
+
+    registries_mode: Literal["local"] = "local"
+    """Which implementation answers for Koski, ONR and Organisaatio. ``local`` reads the
+    registry tables loaded by ``ehoks registry import``."""
+
+    token_secret: SecretStr = SecretStr(DEV_TOKEN_SECRET)
+    """HMAC key that signs the service clients' access tokens."""
+
+    token_ttl_seconds: int = 900
+    """Lifetime of an access token issued at ``/oauth2/token``."""
+
+    prevent_finished_opiskeluoikeus_updates: bool = False
+    """Refuse create/PUT/PATCH when the study right is no longer active (original's flag)."""
+
+    enforce_opiskeluoikeus_match: bool = False
+    """Kept for configuration compatibility; a missing study right is always refused."""
+
+    idempotency_ttl_hours: int = 24
+    """How long an ``Idempotency-Key`` of ``POST /hoks`` is remembered."""
+
+    @model_validator(mode="after")
+    def _refuse_development_secrets(self) -> Settings:
+        if (
+            self.environment == "production"
+            and self.token_secret.get_secret_value() == DEV_TOKEN_SECRET
+        ):
+            raise ValueError("EHOKS_TOKEN_SECRET must be set in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment (``EHOKS_*``), with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,187 @@
+"""Every query on the HOKS tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ehoks.hoks.errors import ArchivedHoksExists, HoksAlreadyExists
+from ehoks.hoks.models import (
+    Hoks,
+    HoksNaytto,
+    HoksTyopaikkajakso,
+    HoksVersion,
+    IdempotencyKey,
+)
+from ehoks.hoks.projections import naytto_rows, tyopaikkajakso_rows
+
+
+class HoksRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(
+        self, hoks_id: int, *, for_update: bool = False, include_deleted: bool = False
+    ) -> Hoks | None:
+        statement = select(Hoks).where(Hoks.id == hoks_id)
+        if not include_deleted:
+            statement = statement.where(Hoks.deleted_at.is_(None))
+        if for_update:
+            # Serialises writers of one HOKS on PostgreSQL; SQLite writers already hold the
+            # database write lock (BEGIN IMMEDIATE).
+            statement = statement.with_for_update()
+        return self.session.scalars(statement).first()
+
+    def get_by_opiskeluoikeus(self, opiskeluoikeus_oid: str) -> Hoks | None:
+        """The HOKS of a study right, soft-deleted included (one per study right)."""
+        return self.session.scalars(
+            select(Hoks).where(Hoks.opiskeluoikeus_oid == opiskeluoikeus_oid)
+        ).first()
+
+    def add(self, hoks: Hoks) -> Hoks:
+        """Insert a new HOKS with its projections. A concurrent create for the same study right
+        loses on the UNIQUE constraint and gets the original's error."""
+        existing = self.get_by_opiskeluoikeus(hoks.opiskeluoikeus_oid)
+        if existing is not None:
+            raise ArchivedHoksExists() if existing.deleted_at else HoksAlreadyExists()
+        try:
+            with self.session.begin_nested():
+                self.session.add(hoks)
+                self.session.flush()
+        except IntegrityError as exc:
+            raise HoksAlreadyExists() from exc
+        self._insert_projections(hoks.id, hoks.document)
+        return hoks
+
+    def replace_document(
+        self,
+        hoks: Hoks,
+        document: dict[str, Any],
+        *,
+        operation: str,
+        changed_by: str,
+        now: datetime,
+        columns: dict[str, Any] | None = None,
+    ) -> None:
+        """Store a new document version: the previous one goes to the history table, the
+        projections are rewritten, all in the caller's transaction."""
+        self.append_history(hoks, operation=operation, changed_by=changed_by, now=now)
+        hoks.document = document
+        for name, value in (columns or {}).items():
+            setattr(hoks, name, value)
+        hoks.version += 1
+        hoks.updated_at = now
+        hoks.updated_by = changed_by
+        self.session.flush()
+        self.session.execute(
+            delete(HoksTyopaikkajakso).where(HoksTyopaikkajakso.hoks_id == hoks.id)
+        )
+        self.session.execute(delete(HoksNaytto).where(HoksNaytto.hoks_id == hoks.id))
+        self._insert_projections(hoks.id, document)
+
+    def append_history(self, hoks: Hoks, *, operation: str, changed_by: str, now: datetime) -> None:
+        self.session.add(
+            HoksVersion(
+                hoks_id=hoks.id,
+                version=hoks.version,
+                document=hoks.document,
+                deleted_at=hoks.deleted_at,
+                valid_from=hoks.updated_at,
+                valid_to=now,
+                operation=operation,
+                changed_by=changed_by,
+            )
+        )
+
+    def set_deleted(
+        self, hoks: Hoks, deleted_at: datetime | None, *, changed_by: str, now: datetime
+    ) -> None:
+        self.append_history(
+            hoks, operation="delete" if deleted_at else "undelete", changed_by=changed_by, now=now
+        )
+        hoks.deleted_at = deleted_at
+        hoks.version += 1
+        hoks.updated_at = now
+        hoks.updated_by = changed_by
+        self.session.flush()
+
+    def hard_delete(self, hoks: Hoks) -> None:
+        # Children go by ON DELETE CASCADE; explicit deletes keep SQLite without FK support safe.
+        for model in (HoksTyopaikkajakso, HoksNaytto, HoksVersion):
+            self.session.execute(delete(model).where(model.hoks_id == hoks.id))
+        self.session.execute(delete(Hoks).where(Hoks.id == hoks.id))
+
+    def versions(self, hoks_id: int) -> Sequence[HoksVersion]:
+        return self.session.scalars(
+            select(HoksVersion).where(HoksVersion.hoks_id == hoks_id).order_by(HoksVersion.version)
+        ).all()
+
+    def version(self, hoks_id: int, version: int) -> HoksVersion | None:
+        return self.session.scalars(
+            select(HoksVersion).where(
+                HoksVersion.hoks_id == hoks_id, HoksVersion.version == version
+            )
+        ).first()
+
+    def page(self, *, from_id: int, amount: int, updated_after: datetime | None) -> Sequence[Hoks]:
+        """HOKSes with id > from_id in id order, soft-deleted included (the Vipunen feed)."""
+        statement = select(Hoks).where(Hoks.id > from_id)
+        if updated_after is not None:
+            statement = statement.where(Hoks.updated_at > updated_after)
+        return self.session.scalars(statement.order_by(Hoks.id).limit(amount)).all()
+
+    def tyopaikkajaksot(self, hoks_id: int) -> Sequence[HoksTyopaikkajakso]:
+        return self.session.scalars(
+            select(HoksTyopaikkajakso)
+            .where(HoksTyopaikkajakso.hoks_id == hoks_id)
+            .order_by(HoksTyopaikkajakso.id)
+        ).all()
+
+    def nayttot(self, hoks_id: int) -> Sequence[HoksNaytto]:
+        return self.session.scalars(
+            select(HoksNaytto).where(HoksNaytto.hoks_id == hoks_id).order_by(HoksNaytto.id)
+        ).all()
+
+    def _insert_projections(self, hoks_id: int, document: dict[str, Any]) -> None:
+        jaksot = tyopaikkajakso_rows(hoks_id, document)
+        if jaksot:
+            self.session.execute(insert(HoksTyopaikkajakso), jaksot)
+        nayttot = naytto_rows(hoks_id, document)
+        if nayttot:
+            self.session.execute(insert(HoksNaytto), nayttot)
+
+    # Idempotency keys of POST /hoks
+
+    def lock_idempotency_key(self, client_id: str, key: str) -> None:
+        """Make concurrent requests with one key wait for each other (PostgreSQL advisory lock,
+        released at commit). SQLite writers are already serialised."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"{client_id}/{key}"},
+            )
+
+    def get_idempotency_key(self, client_id: str, key: str) -> IdempotencyKey | None:
+        return self.session.get(IdempotencyKey, (client_id, key))
+
+    def add_idempotency_key(self, record: IdempotencyKey) -> None:
+        self.session.add(record)
+        self.session.flush()
+
+    def delete_idempotency_key(self, record: IdempotencyKey) -> None:
+        self.session.delete(record)
+        self.session.flush()
+
+    def purge_idempotency_keys(self, older_than: datetime) -> int:
+        result = self.session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.created_at < older_than)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def touch(self, hoks_id: int, now: datetime) -> None:
+        self.session.execute(update(Hoks).where(Hoks.id == hoks_id).values(updated_at=now))

@@ -1,0 +1,303 @@
+"""The eHOKS-compatible service API under ``/ehoks-virkailija-backend/api/v1`` (reference 5.1,
+5.3) and our additions beside it: part-level writes, versions, ETag/If-Match, Idempotency-Key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import Response
+
+from ehoks.api.deps import JsonBody, ReadSession, ServiceClient, State, WriteSession
+from ehoks.api.responses import OrjsonResponse, envelope, no_content
+from ehoks.errors import Gone
+from ehoks.hoks import service as hoks_service
+from ehoks.hoks.service import etag
+
+router = APIRouter()
+
+HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
+ModuleId = Annotated[str, Path(description="The part's module-id (UUID)")]
+IfMatch = Annotated[
+    str | None,
+    Header(description='Current HOKS version as returned in ETag, e.g. "3"; 412 if it changed'),
+]
+
+LEGACY_PARTS = (
+    "aiemmin-hankittu-ammat-tutkinnon-osa",
+    "aiemmin-hankittu-paikallinen-tutkinnon-osa",
+    "aiemmin-hankittu-yhteinen-tutkinnon-osa",
+    "hankittava-ammat-tutkinnon-osa",
+    "hankittava-paikallinen-tutkinnon-osa",
+    "hankittava-yhteinen-tutkinnon-osa",
+    "opiskeluvalmiuksia-tukevat-opinnot",
+)
+
+
+def _etag_headers(version: int) -> dict[str, str]:
+    return {"ETag": etag(version)}
+
+
+@router.post("/hoks", summary="Create a HOKS", tags=["hoks"])
+def create_hoks(
+    request: Request,
+    body: JsonBody,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=255,
+            description="Makes a retried create return the first result instead of a second HOKS",
+        ),
+    ] = None,
+) -> OrjsonResponse:
+    written = hoks_service.create(
+        session,
+        actor,
+        body,
+        state.deps,
+        idempotency_key=idempotency_key,
+        client_id=actor.client_id,
+    )
+    headers = _etag_headers(written.version)
+    if written.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return envelope(
+        {"uri": f"{request.url.path}/{written.hoks_id}"},
+        meta={"id": written.hoks_id},
+        headers=headers,
+    )
+
+
+@router.get("/hoks/paged", summary="Anonymised HOKS feed for Vipunen", tags=["hoks"])
+def list_hoks_paged(
+    actor: ServiceClient,
+    session: ReadSession,
+    amount: Annotated[int, Query()] = 500,
+    from_id: Annotated[int, Query(alias="from-id")] = 0,
+    updated_after: Annotated[datetime | None, Query(alias="updated-after")] = None,
+) -> OrjsonResponse:
+    return envelope(
+        hoks_service.paged(session, from_id=from_id, amount=amount, updated_after=updated_after)
+    )
+
+
+@router.get(
+    "/hoks/opiskeluoikeus/{opiskeluoikeus_oid}",
+    summary="Top-level fields of the HOKS of a study right",
+    tags=["hoks"],
+)
+def get_hoks_by_opiskeluoikeus(
+    opiskeluoikeus_oid: str, actor: ServiceClient, session: ReadSession, state: State
+) -> OrjsonResponse:
+    return envelope(
+        hoks_service.get_by_opiskeluoikeus(session, actor, opiskeluoikeus_oid, state.deps)
+    )
+
+
+@router.get("/hoks/{hoks_id}", summary="Read a HOKS", tags=["hoks"])
+def get_hoks(
+    hoks_id: HoksId,
+    actor: ServiceClient,
+    session: ReadSession,
+    state: State,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    hoks, view = hoks_service.get(session, actor, hoks_id, state.deps)
+    headers = _etag_headers(hoks.version)
+    if if_none_match is not None and etag(hoks.version) in if_none_match:
+        return Response(status_code=304, headers=headers)
+    return envelope(view, headers=headers)
+
+
+@router.put("/hoks/{hoks_id}", status_code=204, summary="Replace a HOKS", tags=["hoks"])
+def replace_hoks(
+    hoks_id: HoksId,
+    body: JsonBody,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: IfMatch = None,
+) -> Response:
+    written = hoks_service.replace(session, actor, hoks_id, body, state.deps, if_match=if_match)
+    return no_content(_etag_headers(written.version))
+
+
+@router.patch("/hoks/{hoks_id}", status_code=204, summary="Update top-level fields", tags=["hoks"])
+def patch_hoks(
+    hoks_id: HoksId,
+    body: JsonBody,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: IfMatch = None,
+) -> Response:
+    written = hoks_service.patch(session, actor, hoks_id, body, state.deps, if_match=if_match)
+    return no_content(_etag_headers(written.version))
+
+
+@router.post("/validointi", summary="Validate a HOKS without saving", tags=["hoks"])
+def validate_hoks(body: JsonBody, actor: ServiceClient, state: State) -> OrjsonResponse:
+    hoks_service.validate_only(actor, body, state.deps)
+    return envelope({})
+
+
+# Part-level writes (our addition; the original retired its per-part routes, see below).
+
+
+@router.get("/hoks/{hoks_id}/osat/{module_id}", summary="Read one part", tags=["hoks parts"])
+def get_hoks_part(
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, session: ReadSession, state: State
+) -> OrjsonResponse:
+    view = hoks_service.get_part(session, actor, hoks_id, module_id, state.deps)
+    return envelope(
+        view.part,
+        meta={
+            "tyyppi": view.kind,
+            "hoks-id": hoks_id,
+            "parent-module-id": view.parent_module_id,
+            "kokoelma": view.collection_key,
+        },
+        headers=_etag_headers(view.hoks.version),
+    )
+
+
+@router.put(
+    "/hoks/{hoks_id}/osat/{module_id}",
+    status_code=204,
+    summary="Replace one part (keeps its module-id)",
+    tags=["hoks parts"],
+)
+def replace_hoks_part(
+    hoks_id: HoksId,
+    module_id: ModuleId,
+    body: JsonBody,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: IfMatch = None,
+) -> Response:
+    written = hoks_service.replace_part(
+        session, actor, hoks_id, module_id, body, state.deps, if_match=if_match
+    )
+    return no_content(_etag_headers(written.version))
+
+
+@router.delete(
+    "/hoks/{hoks_id}/osat/{module_id}",
+    status_code=204,
+    summary="Remove one part and everything under it",
+    tags=["hoks parts"],
+)
+def delete_hoks_part(
+    hoks_id: HoksId,
+    module_id: ModuleId,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: IfMatch = None,
+) -> Response:
+    written = hoks_service.delete_part(
+        session, actor, hoks_id, module_id, state.deps, if_match=if_match
+    )
+    return no_content(_etag_headers(written.version))
+
+
+@router.post(
+    "/hoks/{hoks_id}/osat/{module_id}/{kokoelma}",
+    status_code=201,
+    summary="Add a part under another part",
+    tags=["hoks parts"],
+)
+def add_hoks_subpart(
+    request: Request,
+    hoks_id: HoksId,
+    module_id: ModuleId,
+    kokoelma: str,
+    body: JsonBody,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: IfMatch = None,
+) -> OrjsonResponse:
+    return _added(request, hoks_id, module_id, kokoelma, body, actor, session, state, if_match)
+
+
+@router.post(
+    "/hoks/{hoks_id}/osat/{kokoelma}",
+    status_code=201,
+    summary="Add a part to one of the HOKS's nine collections",
+    tags=["hoks parts"],
+)
+def add_hoks_part(
+    request: Request,
+    hoks_id: HoksId,
+    kokoelma: str,
+    body: JsonBody,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: IfMatch = None,
+) -> OrjsonResponse:
+    return _added(request, hoks_id, None, kokoelma, body, actor, session, state, if_match)
+
+
+def _added(
+    request: Request,
+    hoks_id: int,
+    parent_module_id: str | None,
+    kokoelma: str,
+    body: Any,
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+    if_match: str | None,
+) -> OrjsonResponse:
+    written, module_id = hoks_service.add_part(
+        session, actor, hoks_id, parent_module_id, kokoelma, body, state.deps, if_match=if_match
+    )
+    base = request.url.path.split("/hoks/")[0]
+    uri = f"{base}/hoks/{hoks_id}/osat/{module_id}"
+    headers = {**_etag_headers(written.version), "Location": uri}
+    return envelope({"uri": uri}, meta={"module-id": module_id}, status_code=201, headers=headers)
+
+
+@router.get("/hoks/{hoks_id}/versiot", summary="Version history of a HOKS", tags=["hoks"])
+def list_hoks_versions(
+    hoks_id: HoksId, actor: ServiceClient, session: ReadSession, state: State
+) -> OrjsonResponse:
+    return envelope(hoks_service.list_versions(session, actor, hoks_id, state.deps))
+
+
+@router.get(
+    "/hoks/{hoks_id}/versiot/{version}", summary="A HOKS as it was at a version", tags=["hoks"]
+)
+def get_hoks_version(
+    hoks_id: HoksId, version: int, actor: ServiceClient, session: ReadSession, state: State
+) -> OrjsonResponse:
+    return envelope(hoks_service.get_version(session, actor, hoks_id, version, state.deps))
+
+
+# The original's per-part routes are retired there and answer 410 (reference 5.1).
+
+
+@router.get("/hoks/{hoks_id}/{legacy_part}/{part_id}", include_in_schema=False)
+@router.patch("/hoks/{hoks_id}/{legacy_part}/{part_id}", include_in_schema=False)
+def retired_part_route(
+    hoks_id: HoksId, legacy_part: str, part_id: str, actor: ServiceClient
+) -> Response:
+    return _retired(legacy_part)
+
+
+@router.post("/hoks/{hoks_id}/{legacy_part}", include_in_schema=False)
+def retired_part_create_route(hoks_id: HoksId, legacy_part: str, actor: ServiceClient) -> Response:
+    return _retired(legacy_part)
+
+
+def _retired(legacy_part: str) -> Response:
+    if legacy_part in LEGACY_PARTS:
+        raise Gone("Route is deprected.")
+    return OrjsonResponse({"reason": "Route not found"}, 404)

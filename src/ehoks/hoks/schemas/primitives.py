@@ -1,0 +1,353 @@
+"""Primitive value types of the HOKS model (reference 3.2): identifiers with check digits, code
+URIs, dates and strictly typed JSON scalars.
+
+Every type is an ``Annotated`` pydantic type whose validator raises a short English message that
+names the rule; those messages end up verbatim in the error tree. Regexes use ``[0-9]`` rather than
+``\\d`` because Python's ``\\d`` also matches non-ASCII digits, which the original (Java) rejected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, PlainSerializer, PlainValidator, Strict, StringConstraints
+from pydantic import WithJsonSchema as _WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+# --- check digits --------------------------------------------------------------------------------
+
+
+def luhn_check_digit(payload: str) -> int:
+    """Check digit as OPH's OIDGenerator computes it: double every other digit from the right,
+    starting with the rightmost."""
+    total = 0
+    for position, char in enumerate(reversed(payload)):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def ibm_1_3_7_check_digit(payload: str) -> int:
+    weights = (7, 3, 1)
+    total = sum(int(char) * weights[i % 3] for i, char in enumerate(reversed(payload)))
+    return (10 - total % 10) % 10
+
+
+def oid_check_digit_ok(oid: str) -> bool:
+    """The last component is ten payload digits followed by the check digit, or by ``10`` standing
+    for check digit 0 (a bug in an old OID generator left such OIDs in production).
+
+    Assumes the OID already matched its pattern.
+    """
+    parts = oid.split(".")
+    node, last = parts[4], parts[5]
+    payload, rest = last[:10], last[10:]
+    expected = 0 if rest == "10" else int(rest)
+    actual = ibm_1_3_7_check_digit(payload) if node == "24" else luhn_check_digit(payload)
+    return expected == actual
+
+
+def y_tunnus_ok(value: str) -> bool:
+    """Finnish business ID check digit; a remainder of 1 has no valid check digit."""
+    weights = (7, 9, 10, 5, 8, 4, 2)
+    remainder = sum(int(c) * w for c, w in zip(value[:7], weights, strict=True)) % 11
+    if remainder == 1:
+        return False
+    expected = 0 if remainder == 0 else 11 - remainder
+    return int(value[-1]) == expected
+
+
+# --- patterns ------------------------------------------------------------------------------------
+
+OPISKELUOIKEUS_OID_RE = re.compile(r"1\.2\.246\.562\.15\.[1-9][0-9]{9}(?:[0-9]|10)")
+OPPIJA_OID_RE = re.compile(r"1\.2\.246\.562\.(?:24|[12]?98)\.[1-9][0-9]{9}(?:[0-9]|10)")
+ORGANISAATIO_OID_RE = re.compile(
+    r"1\.2\.246\.562\.(?:10|[12]?99)\.(?:[1-9][0-9]{9}(?:[0-9]|10)|0{10}1|201[34][0-9]{18})"
+)
+Y_TUNNUS_RE = re.compile(r"[0-9]{7}-[0-9]")
+PUHELINNUMERO_RE = re.compile(r"[-+0-9() ]*")
+LOCAL_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INSTANT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*")
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_opiskeluoikeus_oid(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and OPISKELUOIKEUS_OID_RE.fullmatch(value) is not None
+        and oid_check_digit_ok(value)
+    )
+
+
+def is_oppija_oid(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and OPPIJA_OID_RE.fullmatch(value) is not None
+        and oid_check_digit_ok(value)
+    )
+
+
+def is_organisaatio_oid(value: object) -> bool:
+    return isinstance(value, str) and ORGANISAATIO_OID_RE.fullmatch(value) is not None
+
+
+# Shown in documentation and JSON Schema exactly as the reference writes them.
+DOC_PATTERNS: dict[str, str] = {
+    "OpiskeluoikeusOID": r"^1\.2\.246\.562\.15\.[1-9]\d{9}(\d|10)$",
+    "OppijaOID": r"^1\.2\.246\.562\.(24|[12]?98)\.[1-9]\d{9}(\d|10)$",
+    "OrganisaatioOID": (
+        r"^1\.2\.246\.562\.(10|[12]?99)\.([1-9]\d{9}(\d|10)|0{10}1|201[34]\d{18})$"
+    ),
+    "Y-tunnus": r"^[0-9]{7}-[0-9]$",
+}
+
+
+@dataclass(frozen=True)
+class KoodiUri:
+    """A Koodisto code-URI type: ``pattern`` is matched against the whole value."""
+
+    name: str
+    pattern: str  # as the reference writes it, with \d
+    example: str
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern.replace(r"\d", "[0-9]").strip("^$"))
+
+
+KOODI_URIT: dict[str, KoodiUri] = {
+    k.name: k
+    for k in (
+        KoodiUri("TutkinnonOsaKoodiUri", r"^tutkinnonosat_\d+$", "tutkinnonosat_100002"),
+        KoodiUri(
+            "OsaamisenHankkimistapaKoodiUri",
+            r"^osaamisenhankkimistapa_.+$",
+            "osaamisenhankkimistapa_koulutussopimus",
+        ),
+        KoodiUri(
+            "OppisopimuksenPerustaKoodiUri",
+            r"^oppisopimuksenperusta_.+$",
+            "oppisopimuksenperusta_01",
+        ),
+        KoodiUri("OsaAlueKoodiUri", r"^ammatillisenoppiaineet_.+$", "ammatillisenoppiaineet_kl"),
+        KoodiUri(
+            "OppimisymparistoKoodiUri", r"^oppimisymparistot_\d{4}$", "oppimisymparistot_0001"
+        ),
+        KoodiUri(
+            "TodentamisenProsessiKoodiUri",
+            r"^osaamisentodentamisenprosessi_\d+$",
+            "osaamisentodentamisenprosessi_0001",
+        ),
+        KoodiUri("UrasuunnitelmaKoodiUri", r"^urasuunnitelma_\d{4}$", "urasuunnitelma_0001"),
+        KoodiUri(
+            "KoulutuksenOsaKoodiUri", r"^koulutuksenosattuva_\d{3}$", "koulutuksenosattuva_101"
+        ),
+        KoodiUri(
+            "OppimisenTuenTyyppiKoodiUri",
+            r"^ammatillinenkoulutusoppimisentuentyyppi_\d{2}$",
+            "ammatillinenkoulutusoppimisentuentyyppi_01",
+        ),
+        KoodiUri(
+            "TutkinnonOsanRyhmaKoodiUri",
+            r"^ammatillisentutkinnonosanryhma_[12]$",
+            "ammatillisentutkinnonosanryhma_1",
+        ),
+    )
+}
+
+
+# --- validators ----------------------------------------------------------------------------------
+
+
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def _oid_validator(name: str, regex: re.Pattern[str], *, check_digit: bool) -> Any:
+    def validate(value: str) -> str:
+        if regex.fullmatch(value) is None:
+            raise _fail("oid_format", f"not a valid {name} (format)")
+        if check_digit and not oid_check_digit_ok(value):
+            raise _fail("oid_check_digit", f"not a valid {name} (check digit)")
+        return value
+
+    return validate
+
+
+def _validate_y_tunnus(value: str) -> str:
+    if Y_TUNNUS_RE.fullmatch(value) is None:
+        raise _fail("y_tunnus_format", "not a valid Y-tunnus (format NNNNNNN-N)")
+    if not y_tunnus_ok(value):
+        raise _fail("y_tunnus_check_digit", "not a valid Y-tunnus (check digit)")
+    return value
+
+
+def _koodi_uri_validator(koodi: KoodiUri) -> Any:
+    regex = koodi.compiled
+
+    def validate(value: str) -> str:
+        if regex.fullmatch(value) is None:
+            raise _fail("koodi_uri", f"not a valid {koodi.name} (pattern {koodi.pattern})")
+        return value
+
+    return validate
+
+
+def _validate_puhelinnumero(value: str) -> str:
+    # Message of the original (reference 4.4).
+    if len(value) > 256 or PUHELINNUMERO_RE.fullmatch(value) is None:
+        raise _fail("puhelinnumero", "Puhelinnumero virheellinen.")
+    return value
+
+
+def parse_local_date(value: Any) -> date:
+    if not isinstance(value, str) or LOCAL_DATE_RE.fullmatch(value) is None:
+        raise _fail("local_date", "not a valid date (expected YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail("local_date", "not a valid date (expected YYYY-MM-DD)") from None
+
+
+def format_local_date(value: date) -> str:
+    return value.isoformat()
+
+
+def parse_instant(value: Any) -> datetime:
+    """Any ISO-8601 date-time; one without a zone is taken as UTC."""
+    message = "not a valid ISO-8601 date-time"
+    if not isinstance(value, str) or INSTANT_RE.fullmatch(value) is None:
+        raise _fail("instant", message)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail("instant", message) from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_instant(value: datetime) -> str:
+    """The original's wire form: UTC, millisecond precision, ``Z``."""
+    utc = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _validate_num(value: Any) -> int | float:
+    # bool is an int subclass in Python but a distinct JSON type; ints keep their form.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail("number_type", "expected a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail("number_type", "expected a finite number")
+    return value
+
+
+def _validate_uuid(value: Any) -> str:
+    if not isinstance(value, str) or UUID_RE.fullmatch(value) is None:
+        raise _fail("uuid", "not a valid UUID")
+    return str(uuid.UUID(value))
+
+
+def _schema(**schema: Any) -> Any:
+    return _WithJsonSchema(schema)
+
+
+# --- the types -----------------------------------------------------------------------------------
+
+# Plain strings are trimmed (reference 2.1); regex-validated ones below deliberately are not.
+Str = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
+NonEmptyStr = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+Int = Annotated[int, Strict()]
+Bool = Annotated[bool, Strict()]
+Num = Annotated[int | float, PlainValidator(_validate_num), _schema(type="number")]
+LocalDate = Annotated[
+    date,
+    PlainValidator(parse_local_date),
+    PlainSerializer(format_local_date, return_type=str, when_used="unless-none"),
+    _schema(type="string", format="date"),
+]
+Inst = Annotated[
+    datetime,
+    PlainValidator(parse_instant),
+    PlainSerializer(format_instant, return_type=str, when_used="unless-none"),
+    _schema(type="string", format="date-time"),
+]
+Uuid = Annotated[str, PlainValidator(_validate_uuid), _schema(type="string", format="uuid")]
+Puhelinnumero = Annotated[
+    str,
+    StringConstraints(strict=True, strip_whitespace=True),
+    AfterValidator(_validate_puhelinnumero),
+    _schema(type="string", maxLength=256, pattern=r"^[-+0-9() ]*$"),
+]
+OpiskeluoikeusOID = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_oid_validator("OpiskeluoikeusOID", OPISKELUOIKEUS_OID_RE, check_digit=True)),
+    _schema(type="string", pattern=DOC_PATTERNS["OpiskeluoikeusOID"]),
+]
+OppijaOID = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_oid_validator("OppijaOID", OPPIJA_OID_RE, check_digit=True)),
+    _schema(type="string", pattern=DOC_PATTERNS["OppijaOID"]),
+]
+OrganisaatioOID = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_oid_validator("OrganisaatioOID", ORGANISAATIO_OID_RE, check_digit=False)),
+    _schema(type="string", pattern=DOC_PATTERNS["OrganisaatioOID"]),
+]
+YTunnus = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_validate_y_tunnus),
+    _schema(type="string", pattern=DOC_PATTERNS["Y-tunnus"]),
+]
+
+
+def _koodi_uri_type(koodi: KoodiUri) -> Any:
+    return Annotated[
+        str,
+        Strict(),
+        AfterValidator(_koodi_uri_validator(koodi)),
+        _schema(type="string", pattern=koodi.pattern, examples=[koodi.example]),
+    ]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A named value type: the pydantic type plus how documentation describes it."""
+
+    name: str
+    type: Any
+    doc: str
+
+
+PRIMITIVES: dict[str, Primitive] = {
+    p.name: p
+    for p in (
+        Primitive("Str", Str, "string (trimmed)"),
+        Primitive("NonEmptyStr", NonEmptyStr, "non-empty string (trimmed)"),
+        Primitive("Int", Int, "integer"),
+        Primitive("Num", Num, "number"),
+        Primitive("Bool", Bool, "boolean"),
+        Primitive("LocalDate", LocalDate, "date `YYYY-MM-DD`"),
+        Primitive("Inst", Inst, "ISO-8601 date-time (returned as UTC `…Z`)"),
+        Primitive("UUID", Uuid, "UUID string"),
+        Primitive("Puhelinnumero", Puhelinnumero, "string ≤ 256 chars matching `[-+0-9() ]*`"),
+        Primitive("OpiskeluoikeusOID", OpiskeluoikeusOID, "OpiskeluoikeusOID (Luhn check digit)"),
+        Primitive("OppijaOID", OppijaOID, "OppijaOID (IBM 1-3-7 / Luhn check digit)"),
+        Primitive("OrganisaatioOID", OrganisaatioOID, "OrganisaatioOID (no check digit)"),
+        Primitive("YTunnus", YTunnus, "Y-tunnus `NNNNNNN-N` (check digit)"),
+        *(Primitive(k.name, _koodi_uri_type(k), f"`{k.pattern}`") for k in KOODI_URIT.values()),
+    )
+}

@@ -1,0 +1,143 @@
+"""What the HOKS use cases share: the clock, loading with access checks, study-right lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from ehoks.access.actor import Actor
+from ehoks.access.policy import Privilege, require_hoks_privilege
+from ehoks.config import Settings
+from ehoks.errors import ValidationFailed
+from ehoks.hoks.errors import HoksNotFound, HoksVersionConflict, OpiskeluoikeusNotFound
+from ehoks.hoks.models import Hoks
+from ehoks.hoks.repository import HoksRepository
+from ehoks.hoks.schemas import read_view
+from ehoks.registries import Registries
+from ehoks.registries.koski.schemas import Opiskeluoikeus
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+# The nine part collections at the root of a HOKS (reference 3.4).
+COLLECTIONS = (
+    "aiemmin-hankitut-ammat-tutkinnon-osat",
+    "aiemmin-hankitut-yhteiset-tutkinnon-osat",
+    "aiemmin-hankitut-paikalliset-tutkinnon-osat",
+    "hankittavat-ammat-tutkinnon-osat",
+    "hankittavat-yhteiset-tutkinnon-osat",
+    "hankittavat-paikalliset-tutkinnon-osat",
+    "hankittavat-koulutuksen-osat",
+    "opiskeluvalmiuksia-tukevat-opinnot",
+    "oppimisen-tuki",
+)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Collaborators of the HOKS use cases, built at the composition root."""
+
+    registries: Registries
+    settings: Settings
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def today_in_finland() -> date:
+    """Date rules (e.g. the osaamisen-saavuttamisen-pvm window) count in Finnish time."""
+    return datetime.now(HELSINKI).date()
+
+
+def require_object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise ValidationFailed(
+            "expected a JSON object",
+            value=body,
+            problems=[{"path": "", "message": "expected a JSON object"}],
+        )
+    return body
+
+
+def load_for(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    privilege: Privilege,
+    deps: Deps,
+    *,
+    for_update: bool = False,
+) -> Hoks:
+    """The non-deleted HOKS, if the actor holds ``privilege`` on its organisation.
+
+    Order as the original: a missing HOKS is 404 before any privilege check (reference 5.1).
+    """
+    hoks = HoksRepository(session).get(hoks_id, for_update=for_update)
+    if hoks is None:
+        raise HoksNotFound()
+    require_hoks_privilege(actor, privilege, organisaatio_path(hoks.oppilaitos_oid, deps))
+    return hoks
+
+
+def organisaatio_path(oppilaitos_oid: str | None, deps: Deps) -> tuple[str, ...] | None:
+    if oppilaitos_oid is None:
+        return None
+    return deps.registries.organisaatio.ancestors_and_self(oppilaitos_oid)
+
+
+def fetch_opiskeluoikeus(oid: str, deps: Deps) -> Opiskeluoikeus:
+    opiskeluoikeus = deps.registries.koski.get_opiskeluoikeus(oid)
+    if opiskeluoikeus is None:
+        raise OpiskeluoikeusNotFound(oid)
+    return opiskeluoikeus
+
+
+def check_if_match(if_match: str | None, hoks: Hoks) -> None:
+    """Optimistic concurrency (DESIGN D3): ``If-Match`` must name the current version."""
+    if if_match is None:
+        return
+    candidates = [c.strip() for c in if_match.split(",")]
+    if "*" in candidates:
+        return
+    for candidate in candidates:
+        tag = candidate[2:] if candidate.startswith("W/") else candidate
+        if tag.strip('"') == str(hoks.version):
+            return
+    raise HoksVersionConflict(if_match, hoks.version)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def hoks_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """The query columns of the ``hoks`` row, derived from its document."""
+
+    def _date(key: str) -> date | None:
+        value = document.get(key)
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
+    return {
+        "oppija_oid": document["oppija-oid"],
+        "opiskeluoikeus_oid": document["opiskeluoikeus-oid"],
+        "tuva_opiskeluoikeus_oid": document.get("tuva-opiskeluoikeus-oid"),
+        "ensikertainen_hyvaksyminen": _date("ensikertainen-hyvaksyminen"),
+        "osaamisen_saavuttamisen_pvm": _date("osaamisen-saavuttamisen-pvm"),
+    }
+
+
+def full_view(hoks: Hoks, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The GET representation: the stored document plus the server's own fields."""
+    view = read_view(document if document is not None else hoks.document)
+    return {"id": hoks.id, "eid": hoks.eid, "manuaalisyotto": hoks.manuaalisyotto, **view}
+
+
+def top_level_view(hoks: Hoks) -> dict[str, Any]:
+    view = full_view(hoks)
+    for key in COLLECTIONS:
+        view.pop(key, None)
+    return view

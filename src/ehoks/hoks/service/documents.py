@@ -1,0 +1,433 @@
+"""Use cases on whole HOKS documents: create, read, replace (PUT), patch, the Vipunen feed,
+soft delete, undo and hard delete. Services never commit; the entrypoint owns the transaction."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from ehoks.access.actor import Actor
+from ehoks.access.policy import require_hoks_privilege
+from ehoks.errors import ValidationFailed
+from ehoks.hoks.errors import (
+    BodyIdMismatch,
+    HoksNotFound,
+    HoksNotFoundForOpiskeluoikeus,
+    HoksVersionNotFound,
+    IdempotencyKeyReused,
+    OpiskeluoikeusIncluded,
+    OpiskeluoikeusNotActive,
+    OpiskeluoikeusNotOppijan,
+    OpiskeluoikeusOidChange,
+    OppijaOidChange,
+)
+from ehoks.hoks.identity import assign_module_ids
+from ehoks.hoks.models import Hoks, IdempotencyKey
+from ehoks.hoks.repository import HoksRepository
+from ehoks.hoks.schemas import VipunenProjectionError, validate_hoks, vipunen_view
+from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
+from ehoks.hoks.service.common import (
+    Deps,
+    check_if_match,
+    fetch_opiskeluoikeus,
+    full_view,
+    hoks_columns,
+    load_for,
+    now_utc,
+    organisaatio_path,
+    require_object,
+    today_in_finland,
+    top_level_view,
+)
+from ehoks.registries.koski.schemas import Opiskeluoikeus
+
+# PUT keeps these stored values when the body leaves them out; every other top-level key is
+# cleared (reference 4.6, defect D6 kept for compatibility).
+KEPT_ON_PUT = (
+    "puhelinnumero",
+    "tuva-opiskeluoikeus-oid",
+    "ensikertainen-hyvaksyminen",
+    "oppija-oid",
+    "opiskeluoikeus-oid",
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    hoks_id: int
+    version: int
+    replayed: bool = False
+
+
+def get(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> tuple[Hoks, dict[str, Any]]:
+    hoks = load_for(session, actor, hoks_id, "read", deps)
+    return hoks, full_view(hoks)
+
+
+def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> list[dict[str, Any]]:
+    """The HOKS's versions, oldest first: who wrote each and when it was current."""
+    hoks = load_for(session, actor, hoks_id, "read", deps)
+    entries = [
+        {
+            "versio": v.version,
+            "voimassa-alkaen": v.valid_from.isoformat(),
+            "voimassa-asti": v.valid_to.isoformat(),
+            "muutos": v.operation,
+            "muuttaja": v.changed_by,
+        }
+        for v in HoksRepository(session).versions(hoks_id)
+    ]
+    entries.append(
+        {
+            "versio": hoks.version,
+            "voimassa-alkaen": hoks.updated_at.isoformat(),
+            "voimassa-asti": None,
+            "muutos": None,
+            "muuttaja": hoks.updated_by,
+        }
+    )
+    # A version's "muutos" is the operation that ended it; shift so each names its own cause.
+    for earlier, later in itertools.pairwise(list(entries)):
+        later["muutos"] = earlier["muutos"]
+    entries[0]["muutos"] = "create"
+    return entries
+
+
+def get_version(
+    session: Session, actor: Actor, hoks_id: int, version: int, deps: Deps
+) -> dict[str, Any]:
+    hoks = load_for(session, actor, hoks_id, "read", deps)
+    if version == hoks.version:
+        return full_view(hoks)
+    stored = HoksRepository(session).version(hoks_id, version)
+    if stored is None:
+        raise HoksVersionNotFound(version)
+    return full_view(hoks, stored.document)
+
+
+def get_by_opiskeluoikeus(
+    session: Session, actor: Actor, opiskeluoikeus_oid: str, deps: Deps
+) -> dict[str, Any]:
+    if not is_opiskeluoikeus_oid(opiskeluoikeus_oid):
+        raise ValidationFailed(
+            {"opiskeluoikeus-oid": "not a valid OpiskeluoikeusOID"},
+            value={"opiskeluoikeus-oid": opiskeluoikeus_oid},
+            problems=[{"path": "opiskeluoikeus-oid", "message": "not a valid OpiskeluoikeusOID"}],
+            where="route-params",
+        )
+    hoks = HoksRepository(session).get_by_opiskeluoikeus(opiskeluoikeus_oid)
+    if hoks is None or hoks.deleted_at is not None:
+        raise HoksNotFoundForOpiskeluoikeus()
+    require_hoks_privilege(actor, "read", organisaatio_path(hoks.oppilaitos_oid, deps))
+    return top_level_view(hoks)
+
+
+def request_hash(body: Any) -> str:
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def create(
+    session: Session,
+    actor: Actor,
+    body: Any,
+    deps: Deps,
+    *,
+    virkailija: bool = False,
+    idempotency_key: str | None = None,
+    client_id: str | None = None,
+) -> Written:
+    """Create a HOKS (reference 4.5, with D16/D17 fixed: authorise first, always check that the
+    study right belongs to the learner). With an ``Idempotency-Key`` a retried request returns
+    the first result and never creates a second HOKS."""
+    body = require_object(body)
+    repository = HoksRepository(session)
+    opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
+    if opiskeluoikeus is not None:
+        require_hoks_privilege(
+            actor, "write", organisaatio_path(opiskeluoikeus.oppilaitos_oid, deps)
+        )
+    today = today_in_finland()
+    document = validate_hoks(
+        body, method="post", virkailija=virkailija, opiskeluoikeus=opiskeluoikeus, today=today
+    )
+    # Validation guarantees a valid opiskeluoikeus-oid, so the lookup above has happened.
+    assert opiskeluoikeus is not None
+    _check_for_create(document, opiskeluoikeus, deps)
+
+    fingerprint = request_hash(body)
+    if idempotency_key is not None and client_id is not None:
+        repository.lock_idempotency_key(client_id, idempotency_key)
+        previous = repository.get_idempotency_key(client_id, idempotency_key)
+        ttl = timedelta(hours=deps.settings.idempotency_ttl_hours)
+        if previous is not None and previous.created_at < now_utc() - ttl:
+            repository.delete_idempotency_key(previous)
+            previous = None
+        if previous is not None:
+            if previous.request_hash != fingerprint:
+                raise IdempotencyKeyReused()
+            return Written(
+                int(previous.response["id"]), int(previous.response["version"]), replayed=True
+            )
+
+    assign_module_ids(document, None)
+    now = now_utc()
+    hoks = repository.add(
+        Hoks(
+            eid=str(uuid.uuid4()),
+            oppilaitos_oid=opiskeluoikeus.oppilaitos_oid,
+            koulutustoimija_oid=opiskeluoikeus.koulutustoimija_oid,
+            manuaalisyotto=virkailija,
+            document=document,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            created_by=_actor_id(actor),
+            updated_by=_actor_id(actor),
+            **hoks_columns(document),
+        )
+    )
+    if idempotency_key is not None and client_id is not None:
+        repository.add_idempotency_key(
+            IdempotencyKey(
+                client_id=client_id,
+                key=idempotency_key,
+                request_hash=fingerprint,
+                status_code=200,
+                response={"id": hoks.id, "version": hoks.version},
+                created_at=now,
+            )
+        )
+    return Written(hoks.id, hoks.version)
+
+
+def validate_only(actor: Actor, body: Any, deps: Deps) -> None:
+    """``POST /validointi``: the create checks without storing anything."""
+    body = require_object(body)
+    opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
+    validate_hoks(body, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland())
+
+
+def replace(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    body: Any,
+    deps: Deps,
+    *,
+    if_match: str | None = None,
+    virkailija: bool = False,
+) -> Written:
+    """PUT: replace the whole document. Parts that correspond to stored ones keep their
+    ``module-id`` (DESIGN D3; the original gave every part a new one, D5)."""
+    body = require_object(body)
+    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
+    _check_body_id(hoks_id, body)
+    check_if_match(if_match, hoks)
+    opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
+    document = validate_hoks(
+        body,
+        method="put",
+        virkailija=virkailija,
+        opiskeluoikeus=opiskeluoikeus,
+        today=today_in_finland(),
+    )
+    document.pop("id", None)
+    _check_for_update(hoks, document, opiskeluoikeus, deps)
+    for key in KEPT_ON_PUT:
+        if key not in document and key in hoks.document:
+            document[key] = hoks.document[key]
+    assign_module_ids(document, hoks.document)
+    _store(session, actor, hoks, document, opiskeluoikeus, operation="replace")
+    return Written(hoks.id, hoks.version)
+
+
+def patch(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    body: Any,
+    deps: Deps,
+    *,
+    if_match: str | None = None,
+    virkailija: bool = False,
+) -> Written:
+    """PATCH: change only the given top-level fields (collections cannot be sent)."""
+    body = require_object(body)
+    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
+    _check_body_id(hoks_id, body)
+    check_if_match(if_match, hoks)
+    opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
+    changes = validate_hoks(
+        body,
+        method="patch",
+        virkailija=virkailija,
+        opiskeluoikeus=opiskeluoikeus,
+        today=today_in_finland(),
+    )
+    changes.pop("id", None)
+    _check_for_update(hoks, changes, opiskeluoikeus, deps)
+    document = {**copy.deepcopy(hoks.document), **changes}
+    _store(session, actor, hoks, document, opiskeluoikeus, operation="patch")
+    return Written(hoks.id, hoks.version)
+
+
+def store_document(
+    session: Session,
+    actor: Actor,
+    hoks: Hoks,
+    document: dict[str, Any],
+    opiskeluoikeus: Opiskeluoikeus,
+    *,
+    operation: str,
+) -> None:
+    _store(session, actor, hoks, document, opiskeluoikeus, operation=operation)
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    hoks: Hoks,
+    document: dict[str, Any],
+    opiskeluoikeus: Opiskeluoikeus,
+    *,
+    operation: str,
+) -> None:
+    columns = hoks_columns(document)
+    columns["oppilaitos_oid"] = opiskeluoikeus.oppilaitos_oid
+    columns["koulutustoimija_oid"] = opiskeluoikeus.koulutustoimija_oid
+    HoksRepository(session).replace_document(
+        hoks,
+        document,
+        operation=operation,
+        changed_by=_actor_id(actor),
+        now=now_utc(),
+        columns=columns,
+    )
+
+
+def paged(
+    session: Session,
+    *,
+    from_id: int = 0,
+    amount: int = 500,
+    updated_after: datetime | None = None,
+) -> dict[str, Any]:
+    """The anonymised Vipunen feed (reference 5.1, 3.11), soft-deleted HOKSes included."""
+    amount = max(1, min(1000, amount))
+    if updated_after is not None and updated_after.tzinfo is None:
+        # The original also accepts a time without a zone (reference 2.1); we read it as UTC.
+        updated_after = updated_after.replace(tzinfo=UTC)
+    records = HoksRepository(session).page(
+        from_id=from_id, amount=amount, updated_after=updated_after
+    )
+    result: list[dict[str, Any]] = []
+    failed: list[int] = []
+    today = today_in_finland()
+    for hoks in records:
+        document = hoks.document
+        if hoks.deleted_at is not None:
+            # The original soft-deletes the parts together with the HOKS, so they read as empty.
+            document = {k: v for k, v in document.items() if not isinstance(v, list)}
+        try:
+            result.append(
+                vipunen_view(
+                    {
+                        "id": hoks.id,
+                        "eid": hoks.eid,
+                        "manuaalisyotto": hoks.manuaalisyotto,
+                        **document,
+                    },
+                    poistettu=hoks.deleted_at,
+                    today=today,
+                )
+            )
+        except VipunenProjectionError:
+            failed.append(hoks.id)
+    last_id = records[-1].id if records else from_id
+    return {"last-id": last_id, "failed-ids": sorted(failed), "result": result}
+
+
+def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
+    """Hide the HOKS from every read but the Vipunen feed; its study right stays reserved."""
+    hoks = load_for(session, actor, hoks_id, "delete", deps, for_update=True)
+    now = now_utc()
+    HoksRepository(session).set_deleted(hoks, now, changed_by=_actor_id(actor), now=now)
+    return hoks
+
+
+def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
+    repository = HoksRepository(session)
+    hoks = repository.get(hoks_id, for_update=True, include_deleted=True)
+    if hoks is None or hoks.deleted_at is None:
+        raise HoksNotFound()
+    require_hoks_privilege(actor, "delete", organisaatio_path(hoks.oppilaitos_oid, deps))
+    repository.set_deleted(hoks, None, changed_by=_actor_id(actor), now=now_utc())
+    return hoks
+
+
+def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> None:
+    """Remove the HOKS, its history and projections for good (D8 fixed: nothing blocks it and
+    nothing is left behind)."""
+    repository = HoksRepository(session)
+    hoks = repository.get(hoks_id, for_update=True, include_deleted=True)
+    if hoks is None:
+        raise HoksNotFound()
+    require_hoks_privilege(actor, "delete", organisaatio_path(hoks.oppilaitos_oid, deps))
+    repository.hard_delete(hoks)
+
+
+def _opiskeluoikeus_of_body(body: dict[str, Any], deps: Deps) -> Opiskeluoikeus | None:
+    """The study right named in a create body, fetched before validation as the original does
+    (an unknown one is a 400 even when the body has other errors). An absent or malformed OID
+    is left for validation to report at its field."""
+    oid = body.get("opiskeluoikeus-oid")
+    if isinstance(oid, str) and is_opiskeluoikeus_oid(oid):
+        return fetch_opiskeluoikeus(oid, deps)
+    return None
+
+
+def _check_for_create(document: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: Deps) -> None:
+    oid = opiskeluoikeus.oid
+    if opiskeluoikeus.oppija_oid != document["oppija-oid"]:
+        master = deps.registries.onr.get_master_oid(document["oppija-oid"])
+        if master is None or master != opiskeluoikeus.oppija_oid:
+            raise OpiskeluoikeusNotOppijan(oid, document["oppija-oid"])
+    if opiskeluoikeus.is_included_in_another:
+        raise OpiskeluoikeusIncluded(oid)
+    if deps.settings.prevent_finished_opiskeluoikeus_updates and not opiskeluoikeus.is_active:
+        raise OpiskeluoikeusNotActive(oid, update=False)
+
+
+def _check_for_update(
+    hoks: Hoks, changes: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: Deps
+) -> None:
+    if deps.settings.prevent_finished_opiskeluoikeus_updates and not opiskeluoikeus.is_active:
+        raise OpiskeluoikeusNotActive(opiskeluoikeus.oid, update=True)
+    new_oo = changes.get("opiskeluoikeus-oid")
+    if new_oo is not None and new_oo != hoks.opiskeluoikeus_oid:
+        raise OpiskeluoikeusOidChange(hoks.opiskeluoikeus_oid, new_oo)
+    new_oppija = changes.get("oppija-oid")
+    if (
+        new_oppija is not None
+        and new_oppija != hoks.oppija_oid
+        and deps.registries.onr.get_master_oid(hoks.oppija_oid) != new_oppija
+    ):
+        raise OppijaOidChange(hoks.oppija_oid, new_oppija)
+
+
+def _check_body_id(hoks_id: int, body: dict[str, Any]) -> None:
+    body_id = body.get("id")
+    if isinstance(body_id, int) and not isinstance(body_id, bool) and body_id != hoks_id:
+        raise BodyIdMismatch(hoks_id, body_id)
+
+
+def _actor_id(actor: Actor) -> str:
+    return actor.audit_id

@@ -1,0 +1,172 @@
+"""Piecewise writing: add, replace and remove one part of a HOKS, addressed by its
+``module-id``, without resending the whole HOKS.
+
+Each write loads the stored document, changes the one part, validates the whole resulting
+document with the same rules as a PUT and stores it as a new version, all in one transaction
+under the HOKS's row lock, so two writers never lose each other's changes.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ehoks.access.actor import Actor
+from ehoks.errors import ValidationFailed
+from ehoks.hoks import parts
+from ehoks.hoks.errors import PartNotFound
+from ehoks.hoks.identity import assign_module_ids
+from ehoks.hoks.models import Hoks
+from ehoks.hoks.schemas import read_view, validate_hoks, validate_part
+from ehoks.hoks.service.common import (
+    Deps,
+    check_if_match,
+    fetch_opiskeluoikeus,
+    load_for,
+    today_in_finland,
+)
+from ehoks.hoks.service.documents import Written, store_document
+
+
+@dataclass(frozen=True)
+class PartView:
+    hoks: Hoks
+    kind: str
+    parent_module_id: str | None
+    collection_key: str
+    part: dict[str, Any]
+
+
+def get_part(session: Session, actor: Actor, hoks_id: int, module_id: str, deps: Deps) -> PartView:
+    hoks = load_for(session, actor, hoks_id, "read", deps)
+    document = read_view(hoks.document)
+    ref = parts.find(document, module_id)
+    if ref is None:
+        raise PartNotFound(module_id)
+    return _view(hoks, ref)
+
+
+def add_part(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    parent_module_id: str | None,
+    collection_key: str,
+    body: Any,
+    deps: Deps,
+    *,
+    if_match: str | None = None,
+) -> tuple[Written, str]:
+    """Append a new part to a collection of the HOKS root or of another part."""
+    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
+    check_if_match(if_match, hoks)
+    document = copy.deepcopy(hoks.document)
+    if parent_module_id is None:
+        parent, parent_kind = document, parts.ROOT
+    else:
+        ref = parts.find(document, parent_module_id)
+        if ref is None:
+            raise PartNotFound(parent_module_id)
+        parent, parent_kind = ref.part, ref.kind
+    kind = dict(parts.child_collections(parent_kind)).get(collection_key)
+    if kind is None:
+        raise PartNotFound(f"{parent_module_id or 'hoks'}/{collection_key}")
+    opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
+    part = validate_part(kind, body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland())  # type: ignore[arg-type]
+    parent.setdefault(collection_key, []).append(part)
+    stored = _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
+    stored_parent = stored if parent_module_id is None else _part(stored, parent_module_id)
+    return Written(hoks.id, hoks.version), str(stored_parent[collection_key][-1]["module-id"])
+
+
+def replace_part(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    module_id: str,
+    body: Any,
+    deps: Deps,
+    *,
+    if_match: str | None = None,
+) -> Written:
+    """Replace one part (with its sub-parts as given in the body); it keeps its module-id."""
+    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
+    check_if_match(if_match, hoks)
+    document = copy.deepcopy(hoks.document)
+    ref = parts.find(document, module_id)
+    if ref is None:
+        raise PartNotFound(module_id)
+    opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
+    part = validate_part(ref.kind, body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland())  # type: ignore[arg-type]
+    sent = part.get("module-id")
+    if sent is not None and sent != module_id:
+        message = "module-id must equal the module-id in the path"
+        raise ValidationFailed(
+            {"module-id": message},
+            value=body,
+            problems=[{"path": "module-id", "message": message}],
+        )
+    part["module-id"] = module_id
+    ref.parent[ref.collection_key][ref.index] = part
+    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
+    return Written(hoks.id, hoks.version)
+
+
+def delete_part(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    module_id: str,
+    deps: Deps,
+    *,
+    if_match: str | None = None,
+) -> Written:
+    """Remove one part and everything under it."""
+    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
+    check_if_match(if_match, hoks)
+    document = copy.deepcopy(hoks.document)
+    ref = parts.find(document, module_id)
+    if ref is None:
+        raise PartNotFound(module_id)
+    del ref.parent[ref.collection_key][ref.index]
+    opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
+    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
+    return Written(hoks.id, hoks.version)
+
+
+def _revalidate_and_store(
+    session: Session,
+    actor: Actor,
+    hoks: Hoks,
+    document: dict[str, Any],
+    opiskeluoikeus: Any,
+) -> dict[str, Any]:
+    # The whole resulting document must pass the same rules as a create, so no sequence of
+    # piecewise writes can produce a HOKS that a whole-document write would refuse.
+    validated = validate_hoks(
+        document, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
+    )
+    assign_module_ids(validated, hoks.document)
+    store_document(session, actor, hoks, validated, opiskeluoikeus, operation="part")
+    return validated
+
+
+def _part(document: dict[str, Any], module_id: str) -> dict[str, Any]:
+    ref = parts.find(document, module_id)
+    if ref is None:
+        raise PartNotFound(module_id)
+    return ref.part
+
+
+def _view(hoks: Hoks, ref: parts.PartRef) -> PartView:
+    parent_id = ref.parent.get("module-id") if ref.parent_kind != parts.ROOT else None
+    return PartView(
+        hoks=hoks,
+        kind=ref.kind,
+        parent_module_id=parent_id if isinstance(parent_id, str) else None,
+        collection_key=ref.collection_key,
+        part=ref.part,
+    )

@@ -1,0 +1,95 @@
+"""The composition root: ``create_app(settings)`` wires settings, database, registries and
+routes into one FastAPI application. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import swagger_ui_bundle
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+
+from ehoks import __version__
+from ehoks.access.routes import router as access_router
+from ehoks.api.deps import AppState, State
+from ehoks.api.errors import install_error_handlers
+from ehoks.api.openapi import describe_hoks_api
+from ehoks.api.responses import OrjsonResponse
+from ehoks.config import Settings
+from ehoks.db import make_engine, make_session_factory, read_only_session_factory
+from ehoks.hoks.routes import router as hoks_router
+from ehoks.hoks.service import Deps
+from ehoks.registries import Registries, build_registries
+
+VIRKAILIJA = "/ehoks-virkailija-backend"
+API_V1 = f"{VIRKAILIJA}/api/v1"
+DOCS_URL = f"{VIRKAILIJA}/doc"
+OPENAPI_URL = f"{VIRKAILIJA}/doc/openapi.json"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    registries: Registries | None = None,
+) -> FastAPI:
+    engine = engine or make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    registries = registries or build_registries(settings, engine)
+    app = FastAPI(
+        title="eHOKS service API",
+        version=__version__,
+        description=describe_hoks_api(),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=OPENAPI_URL,
+        default_response_class=OrjsonResponse,
+    )
+    app.state.ehoks = AppState(
+        settings=settings,
+        engine=engine,
+        write_sessions=make_session_factory(engine),
+        read_sessions=read_only_session_factory(engine),
+        deps=Deps(registries=registries, settings=settings),
+    )
+    install_error_handlers(app)
+    app.include_router(access_router)
+    app.include_router(hoks_router, prefix=API_V1)
+    app.include_router(_health_router(), prefix=API_V1)
+    _mount_docs(app)
+    return app
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthcheck", summary="Liveness and database check")
+    def healthcheck(state: State) -> OrjsonResponse:
+        try:
+            with state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return OrjsonResponse({"error": "database unavailable"}, 503)
+        return OrjsonResponse({})
+
+    return router
+
+
+def _mount_docs(app: FastAPI) -> None:
+    static = f"{DOCS_URL}/static"
+    app.mount(static, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title="eHOKS service API",
+            swagger_js_url=f"{static}/swagger-ui-bundle.js",
+            swagger_css_url=f"{static}/swagger-ui.css",
+            swagger_favicon_url=f"{static}/favicon-32x32.png",
+        )
+
+    @app.get("/", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False)
+    def to_docs() -> RedirectResponse:
+        return RedirectResponse(DOCS_URL)

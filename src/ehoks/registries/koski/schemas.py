@@ -1,0 +1,117 @@
+"""What eHOKS needs to know of a Koski study right (opiskeluoikeus), derived from the Koski
+document as reference ``ehoks-backend.md`` section 4.1 describes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+ALLOWED_TYYPIT = frozenset({"ammatillinenkoulutus", "tuva"})
+ENDED_TILAT = frozenset({"valmistunut", "eronnut", "katsotaaneronneeksi", "peruutettu"})
+NOT_KATSOTAAN_ERONNEEKSI_TILAT = frozenset({"valmistunut", "lasna", "valiaikaisestikeskeytynyt"})
+TELMA_SUORITUSTYYPIT = frozenset({"telma", "telmakoulutuksenosa"})
+AMMATILLINEN_SUORITUSTYYPIT = (
+    "ammatillinentutkinto",
+    "ammatillinentutkintoosittainen",
+    "ammatillinentutkintoosittainenuseastatutkinnosta",
+)
+
+
+@dataclass(frozen=True)
+class Opiskeluoikeus:
+    oid: str
+    oppija_oid: str | None
+    tyyppi: str
+    tila: str | None
+    oppilaitos_oid: str | None
+    koulutustoimija_oid: str | None
+    alkamispaiva: date | None
+    arvioitu_paattymispaiva: date | None
+    paattymispaiva: date | None
+    sisaltyy_opiskeluoikeuteen_oid: str | None
+    sisaltyy_oppilaitos_oid: str | None
+    suoritustyypit: tuple[str, ...] = ()
+    tutkinto_nimi: dict[str, str] = field(default_factory=dict)
+    osaamisala_nimi: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_tuva(self) -> bool:
+        return self.tyyppi == "tuva"
+
+    @property
+    def is_allowed_tyyppi(self) -> bool:
+        return self.tyyppi in ALLOWED_TYYPIT
+
+    @property
+    def is_active(self) -> bool:
+        return self.tila not in ENDED_TILAT
+
+    @property
+    def katsotaan_eronneeksi(self) -> bool:
+        """Only used to skip the learning-period date checks (reference 4.1)."""
+        return self.tila is not None and self.tila not in NOT_KATSOTAAN_ERONNEEKSI_TILAT
+
+    @property
+    def in_kohderyhma(self) -> bool:
+        return not any(t in TELMA_SUORITUSTYYPIT for t in self.suoritustyypit)
+
+    @property
+    def is_included_in_another(self) -> bool:
+        return self.sisaltyy_opiskeluoikeuteen_oid is not None
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _oid(obj: Any) -> str | None:
+    if isinstance(obj, dict):
+        value = obj.get("oid")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _names(obj: Any) -> dict[str, str]:
+    if isinstance(obj, dict):
+        return {k: v for k, v in obj.items() if k in ("fi", "sv", "en") and isinstance(v, str)}
+    return {}
+
+
+def opiskeluoikeus_from_koski(document: dict[str, Any], oppija_oid: str | None) -> Opiskeluoikeus:
+    """Derive the facts eHOKS uses from one Koski ``opiskeluoikeus`` object."""
+    jaksot = (document.get("tila") or {}).get("opiskeluoikeusjaksot") or []
+    latest = max(jaksot, key=lambda j: j.get("alku") or "", default=None)
+    tila = ((latest or {}).get("tila") or {}).get("koodiarvo")
+    suoritukset = document.get("suoritukset") or []
+    suoritustyypit = tuple(
+        str((s.get("tyyppi") or {}).get("koodiarvo")) for s in suoritukset if isinstance(s, dict)
+    )
+    tutkinto_nimi: dict[str, str] = {"fi": "", "sv": ""}
+    osaamisala_nimi: dict[str, str] = {"fi": "", "sv": ""}
+    for suoritus in suoritukset:
+        if (suoritus.get("tyyppi") or {}).get("koodiarvo") in AMMATILLINEN_SUORITUSTYYPIT:
+            tunniste = (suoritus.get("koulutusmoduuli") or {}).get("tunniste") or {}
+            tutkinto_nimi = _names(tunniste.get("nimi")) or tutkinto_nimi
+            osaamisalat = suoritus.get("osaamisala") or []
+            if osaamisalat:
+                first = osaamisalat[0].get("osaamisala") or {}
+                osaamisala_nimi = _names(first.get("nimi")) or osaamisala_nimi
+            break
+    sisaltyy = document.get("sisältyyOpiskeluoikeuteen") or None
+    return Opiskeluoikeus(
+        oid=str(document.get("oid")),
+        oppija_oid=oppija_oid,
+        tyyppi=str((document.get("tyyppi") or {}).get("koodiarvo")),
+        tila=tila,
+        oppilaitos_oid=_oid(document.get("oppilaitos")),
+        koulutustoimija_oid=_oid(document.get("koulutustoimija")),
+        alkamispaiva=_date(document.get("alkamispäivä")),
+        arvioitu_paattymispaiva=_date(document.get("arvioituPäättymispäivä")),
+        paattymispaiva=_date(document.get("päättymispäivä")),
+        sisaltyy_opiskeluoikeuteen_oid=_oid(sisaltyy),
+        sisaltyy_oppilaitos_oid=_oid((sisaltyy or {}).get("oppilaitos")),
+        suoritustyypit=suoritustyypit,
+        tutkinto_nimi=tutkinto_nimi,
+        osaamisala_nimi=osaamisala_nimi,
+    )

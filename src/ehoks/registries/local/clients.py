@@ -1,0 +1,113 @@
+"""The ports answered from the local registry tables.
+
+Each call opens its own short read-only session rather than joining the caller's: a registry
+answer is reference data, not part of the caller's unit of work, and the HTTP clients that will
+stand in for these hold no database session either. Database errors propagate unchanged; they
+are our own failures, not a registry being unavailable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ehoks.db import read_only_session_factory
+from ehoks.registries.koski.schemas import Opiskeluoikeus, opiskeluoikeus_from_koski
+from ehoks.registries.local.models import (
+    KoskiOpiskeluoikeus,
+    KoskiOppija,
+    OnrHenkilo,
+    OrganisaatioRecord,
+)
+from ehoks.registries.local.repository import RegistryRepository
+from ehoks.registries.onr.schemas import Henkilo, henkilo_from_onr
+from ehoks.registries.organisaatio.schemas import (
+    Organisaatio,
+    organisaatio_from_document,
+    parse_parent_oid_path,
+)
+
+# Bounds the walk up ``parentOid`` links for documents without a ``parentOidPath``; real
+# hierarchies are four or five levels deep, and a cycle in bad data must not loop forever.
+_MAX_DEPTH = 32
+
+
+class _LocalRegistry:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions: sessionmaker[Session] = read_only_session_factory(engine)
+
+
+class LocalKoski(_LocalRegistry):
+    def get_opiskeluoikeus(self, oid: str) -> Opiskeluoikeus | None:
+        with self._sessions() as session:
+            row = RegistryRepository(session).get(KoskiOpiskeluoikeus, oid)
+            return None if row is None else opiskeluoikeus_from_koski(row.document, row.oppija_oid)
+
+    def get_oppijan_opiskeluoikeudet(self, oppija_oid: str) -> list[Opiskeluoikeus] | None:
+        with self._sessions() as session:
+            repository = RegistryRepository(session)
+            rows = repository.opiskeluoikeudet_of(oppija_oid)
+            if not rows and repository.get(KoskiOppija, oppija_oid) is None:
+                return None
+            return [opiskeluoikeus_from_koski(row.document, row.oppija_oid) for row in rows]
+
+    def get_opiskeluoikeus_document(self, oid: str) -> dict[str, Any] | None:
+        with self._sessions() as session:
+            row = RegistryRepository(session).get(KoskiOpiskeluoikeus, oid)
+            return None if row is None else dict(row.document)
+
+
+class LocalOnr(_LocalRegistry):
+    def get_henkilo(self, oid: str) -> Henkilo | None:
+        with self._sessions() as session:
+            row = RegistryRepository(session).get(OnrHenkilo, oid)
+            return None if row is None else henkilo_from_onr(row.document)
+
+    def get_master_oid(self, oid: str) -> str | None:
+        with self._sessions() as session:
+            row = RegistryRepository(session).get(OnrHenkilo, oid)
+            if row is None:
+                return None
+            return row.master_oid or row.oid
+
+    def get_slave_oids(self, oid: str) -> list[str]:
+        with self._sessions() as session:
+            return RegistryRepository(session).slave_oids_of(oid)
+
+
+class LocalOrganisaatio(_LocalRegistry):
+    def get_organisaatio(self, oid: str) -> Organisaatio | None:
+        with self._sessions() as session:
+            row = RegistryRepository(session).get(OrganisaatioRecord, oid)
+            return None if row is None else organisaatio_from_document(row.document)
+
+    def ancestors_and_self(self, oid: str) -> tuple[str, ...] | None:
+        with self._sessions() as session:
+            repository = RegistryRepository(session)
+            row = repository.get(OrganisaatioRecord, oid)
+            if row is None:
+                return None
+            path = parse_parent_oid_path(row.parent_oid_path, oid)
+            if path or row.parent_oid is None:
+                return (*path, oid)
+            return (*self._walk_up(repository, row.parent_oid, {oid}), oid)
+
+    @staticmethod
+    def _walk_up(repository: RegistryRepository, parent_oid: str, seen: set[str]) -> list[str]:
+        """Ancestors by following ``parentOid`` when a document carries no ``parentOidPath``."""
+        chain: list[str] = []
+        current: str | None = parent_oid
+        while current is not None and current not in seen and len(chain) < _MAX_DEPTH:
+            seen.add(current)
+            chain.append(current)
+            row = repository.get(OrganisaatioRecord, current)
+            if row is None:
+                break
+            path = parse_parent_oid_path(row.parent_oid_path, current)
+            if path:
+                chain.extend(reversed(path))
+                break
+            current = row.parent_oid
+        return list(reversed(chain))
