@@ -20,8 +20,10 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -124,3 +126,13 @@ def transaction(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work for the CLI and jobs: commit on success, roll back on any error."""
     with session_factory.begin() as session:
         yield session
+
+
+def database_answers(engine: Engine) -> bool:
+    """Whether the database takes a query now (the health check)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True

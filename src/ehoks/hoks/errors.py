@@ -27,6 +27,11 @@ class HoksVersionNotFound(NotFound):
         super().__init__(f"HOKS version {version} not found")
 
 
+class SchemaNotFound(NotFound):
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"No schema named {name!r}; known: {', '.join(known)}")
+
+
 class PartNotFound(NotFound):
     def __init__(self, module_id: str) -> None:
         super().__init__(f"HOKS part with module-id {module_id} not found")

@@ -13,6 +13,8 @@ from ehoks.api.deps import JsonBody, ReadSession, ServiceClient, State, WriteSes
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.errors import Gone
 from ehoks.hoks import service as hoks_service
+from ehoks.hoks.errors import SchemaNotFound
+from ehoks.hoks.schemas import json_schemas
 from ehoks.hoks.service import etag
 
 router = APIRouter()
@@ -279,6 +281,20 @@ def get_hoks_version(
     hoks_id: HoksId, version: int, actor: ServiceClient, session: ReadSession, state: State
 ) -> OrjsonResponse:
     return envelope(hoks_service.get_version(session, actor, hoks_id, version, state.deps))
+
+
+@router.get(
+    "/schemas/{name}",
+    summary="JSON Schema of a HOKS variant or part kind",
+    description="Names: HOKS (read), HOKSVipunen, HOKSLuonti (POST), HOKSKorvaus (PUT), "
+    "HOKSPaivitys (PATCH), and one per part kind, e.g. osaamisen-hankkimistapa.",
+    tags=["schemas"],
+)
+def get_json_schema(name: str) -> OrjsonResponse:
+    schemas = json_schemas()
+    if name not in schemas:
+        raise SchemaNotFound(name, sorted(schemas))
+    return OrjsonResponse(schemas[name])
 
 
 # The original's per-part routes are retired there and answer 410 (reference 5.1).

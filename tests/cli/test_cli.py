@@ -1,0 +1,92 @@
+"""The ``ehoks`` command: every subcommand has help, and the commands do what they say."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from ehoks.access.models import ServiceClient
+from ehoks.cli import app
+from ehoks.db import make_session_factory
+from ehoks.hoks.models import Hoks
+from tests.factories import OPH
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(database_url, db, monkeypatch):
+    monkeypatch.setenv("EHOKS_DATABASE_URL", database_url)
+    monkeypatch.setenv("EHOKS_ENVIRONMENT", "test")
+    return db
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["db", "upgrade"],
+        ["serve"],
+        ["demo", "load"],
+        ["registry", "import"],
+        ["clients", "create"],
+    ],
+)
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_db_upgrade_is_repeatable(env):
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+
+
+def test_clients_create_prints_credentials_once_as_json(env):
+    result = runner.invoke(
+        app,
+        [
+            "clients",
+            "create",
+            "--name",
+            "Primus",
+            "--organisation",
+            OPH,
+            "--role",
+            "crud",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    credentials = json.loads(result.output)
+    with make_session_factory(env).begin() as session:
+        stored = session.get(ServiceClient, credentials["client_id"])
+        assert stored is not None
+        assert stored.role == "CRUD"
+        assert credentials["client_secret"] not in stored.secret_hash
+
+
+@pytest.mark.parametrize(("organisation", "role"), [("not-an-oid", "CRUD"), (OPH, "ADMIN")])
+def test_clients_create_refuses_bad_input_and_stores_nothing(env, organisation, role):
+    result = runner.invoke(
+        app, ["clients", "create", "--name", "x", "--organisation", organisation, "--role", role]
+    )
+    assert result.exit_code == 2
+    assert "error" in result.output
+    with make_session_factory(env).begin() as session:
+        assert session.scalar(select(func.count()).select_from(ServiceClient)) == 0
+
+
+def test_demo_load_is_idempotent(env):
+    first = runner.invoke(app, ["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "12 created" in first.output
+    second = runner.invoke(app, ["demo", "load"])
+    assert second.exit_code == 0, second.output
+    assert "0 created, 12 already there" in second.output
+    with make_session_factory(env).begin() as session:
+        assert session.scalar(select(func.count()).select_from(Hoks)) == 12
