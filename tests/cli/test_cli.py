@@ -81,6 +81,32 @@ def test_clients_create_refuses_bad_input_and_stores_nothing(env, organisation, 
         assert session.scalar(select(func.count()).select_from(ServiceClient)) == 0
 
 
+def test_disabled_client_gets_no_more_tokens(env, client):
+    created = runner.invoke(
+        app,
+        [
+            "clients",
+            "create",
+            "--name",
+            "Old SIS",
+            "--organisation",
+            OPH,
+            "--role",
+            "READ",
+            "--json",
+        ],
+    )
+    credentials = json.loads(created.output)
+    form = {"grant_type": "client_credentials", **credentials}
+    assert client.post("/oauth2/token", data=form).status_code == 200
+    listed = runner.invoke(app, ["clients", "list"])
+    assert credentials["client_id"] in listed.output
+    assert credentials["client_secret"] not in listed.output
+    assert runner.invoke(app, ["clients", "disable", credentials["client_id"]]).exit_code == 0
+    assert client.post("/oauth2/token", data=form).status_code == 401
+    assert runner.invoke(app, ["clients", "disable", "nobody"]).exit_code == 2
+
+
 def test_demo_load_is_idempotent(env):
     first = runner.invoke(app, ["demo", "load"])
     assert first.exit_code == 0, first.output

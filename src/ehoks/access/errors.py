@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ehoks.errors import BadRequest, Unauthenticated
+from ehoks.errors import BadRequest, NotFound, Unauthenticated
 
 NO_ACCESS_MESSAGE = "No access is allowed. Check Opintopolku privileges and 'opiskeluoikeus'"
 
@@ -36,3 +36,8 @@ class UnsupportedGrantType(BadRequest):
             "error": "unsupported_grant_type",
             "error_description": "Only grant_type=client_credentials is supported",
         }
+
+
+class ClientNotFound(NotFound):
+    def __init__(self, client_id: str) -> None:
+        super().__init__(f"No service client {client_id!r}")

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import ROLE_PRIVILEGES, ServiceClientActor
-from ehoks.access.errors import InvalidClient, InvalidToken
+from ehoks.access.errors import ClientNotFound, InvalidClient, InvalidToken
 from ehoks.access.models import ServiceClient
 from ehoks.access.repository import ServiceClientRepository
 from ehoks.config import Settings
@@ -68,6 +68,15 @@ def create_client(
         )
     )
     return NewClient(client_id=client_id, client_secret=secret)
+
+
+def disable_client(session: Session, client_id: str) -> None:
+    """Stop issuing tokens to a client. Tokens already issued expire within their lifetime."""
+    client = ServiceClientRepository(session).get(client_id)
+    if client is None:
+        raise ClientNotFound(client_id)
+    if client.disabled_at is None:
+        client.disabled_at = datetime.now(UTC)
 
 
 def issue_token(

@@ -6,6 +6,7 @@ import typer
 from rich import print as rprint
 
 from ehoks.access import service as access_service
+from ehoks.access.repository import ServiceClientRepository
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.errors import EhoksError
@@ -37,3 +38,31 @@ def create(
     rprint(f"client_id:     {new.client_id}")
     rprint(f"client_secret: {new.client_secret}")
     rprint("[yellow]Store the secret now: it cannot be shown again.[/yellow]")
+
+
+@app.command("list")
+def list_clients(ctx: typer.Context) -> None:
+    """List the registered clients (never their secrets)."""
+    context = cli_context(ctx)
+    with transaction(context.session_factory) as session:
+        for client in ServiceClientRepository(session).list():
+            state = f"disabled {client.disabled_at:%Y-%m-%d}" if client.disabled_at else "active"
+            typer.echo(
+                f"{client.client_id}\t{client.role}\t{client.organisaatio_oid}\t{state}\t"
+                f"{client.name}"
+            )
+
+
+@app.command("disable")
+def disable(
+    ctx: typer.Context, client_id: str = typer.Argument(..., help="The client's id")
+) -> None:
+    """Stop issuing tokens to a client; tokens already issued expire within their lifetime."""
+    context = cli_context(ctx)
+    try:
+        with transaction(context.session_factory) as session:
+            access_service.disable_client(session, client_id)
+    except EhoksError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"{client_id} disabled")

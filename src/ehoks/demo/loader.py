@@ -56,4 +56,9 @@ def load_demo(settings: Settings, engine: Engine) -> DemoSummary:
                 continue
             hoks_service.create(session, SystemActor("demo"), body, deps)
             created += 1
-    return DemoSummary(registry=str(summary), hoks_created=created, hoks_existing=existing)
+    registry = (
+        f"{summary.organisaatiot} organisations, {summary.onr_henkilot} persons, "
+        f"{summary.koski_opiskeluoikeudet} study rights ({summary.created} new, "
+        f"{summary.updated} updated)"
+    )
+    return DemoSummary(registry=registry, hoks_created=created, hoks_existing=existing)
