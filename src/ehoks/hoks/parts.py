@@ -1,8 +1,8 @@
 """Where parts live inside a HOKS document, and walking them.
 
-A part is any object in the document that has a service-assigned ``module-id`` (DESIGN D3). The
-table below is the document's shape as far as identity is concerned: which collection of which
-parent holds which kind of part.
+A part is any object in the document that has a service-assigned ``module-id`` (DESIGN D3).
+``CHILDREN`` is the document's shape as far as parts are concerned — which collection of which
+parent holds which kind of part — derived from the data model's part kinds.
 """
 
 from __future__ import annotations
@@ -11,49 +11,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ehoks.hoks.schemas.partkinds import PART_KINDS as PART_KINDS_INFO
+
 ROOT = "hoks"
 
-# parent kind → (collection key, child kind)
-CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
-    ROOT: (
-        ("aiemmin-hankitut-ammat-tutkinnon-osat", "aiemmin-hankittu-ammat-tutkinnon-osa"),
-        (
-            "aiemmin-hankitut-paikalliset-tutkinnon-osat",
-            "aiemmin-hankittu-paikallinen-tutkinnon-osa",
-        ),
-        ("aiemmin-hankitut-yhteiset-tutkinnon-osat", "aiemmin-hankittu-yhteinen-tutkinnon-osa"),
-        ("hankittavat-ammat-tutkinnon-osat", "hankittava-ammat-tutkinnon-osa"),
-        ("hankittavat-paikalliset-tutkinnon-osat", "hankittava-paikallinen-tutkinnon-osa"),
-        ("hankittavat-yhteiset-tutkinnon-osat", "hankittava-yhteinen-tutkinnon-osa"),
-        ("hankittavat-koulutuksen-osat", "hankittava-koulutuksen-osa"),
-        ("opiskeluvalmiuksia-tukevat-opinnot", "opiskeluvalmiuksia-tukevat-opinnot"),
-        ("oppimisen-tuki", "oppimisen-tuki"),
-    ),
-    "hankittava-ammat-tutkinnon-osa": (
-        ("osaamisen-hankkimistavat", "osaamisen-hankkimistapa"),
-        ("osaamisen-osoittaminen", "osaamisen-osoittaminen"),
-    ),
-    "hankittava-paikallinen-tutkinnon-osa": (
-        ("osaamisen-hankkimistavat", "osaamisen-hankkimistapa"),
-        ("osaamisen-osoittaminen", "osaamisen-osoittaminen"),
-    ),
-    "hankittava-yhteinen-tutkinnon-osa": (("osa-alueet", "hankittavan-yto-osa-alue"),),
-    "hankittavan-yto-osa-alue": (
-        ("osaamisen-hankkimistavat", "osaamisen-hankkimistapa"),
-        ("osaamisen-osoittaminen", "osaamisen-osoittaminen"),
-    ),
-    "aiemmin-hankittu-ammat-tutkinnon-osa": (
-        ("tarkentavat-tiedot-naytto", "osaamisen-osoittaminen"),
-    ),
-    "aiemmin-hankittu-paikallinen-tutkinnon-osa": (
-        ("tarkentavat-tiedot-naytto", "osaamisen-osoittaminen"),
-    ),
-    "aiemmin-hankittu-yhteinen-tutkinnon-osa": (
-        ("osa-alueet", "aiemmin-hankitun-yto-osa-alue"),
-        ("tarkentavat-tiedot-naytto", "osaamisen-osoittaminen"),
-    ),
-    "aiemmin-hankitun-yto-osa-alue": (("tarkentavat-tiedot-naytto", "osaamisen-osoittaminen"),),
-}
+
+def _children() -> dict[str, tuple[tuple[str, str], ...]]:
+    """parent kind → ((collection key, child kind), …), from the data model's part kinds."""
+    children: dict[str, list[tuple[str, str]]] = {}
+    for info in PART_KINDS_INFO.values():
+        for parent in info.parent_kinds or (None,):
+            key = info.collection_key_in(parent)
+            children.setdefault(parent or ROOT, []).append((key, info.kind))
+    return {parent: tuple(kids) for parent, kids in children.items()}
+
+
+CHILDREN = _children()
 
 PART_KINDS: frozenset[str] = frozenset(kind for kids in CHILDREN.values() for _, kind in kids)
 ROOT_COLLECTIONS: dict[str, str] = dict(CHILDREN[ROOT])

@@ -15,25 +15,13 @@ from ehoks.config import Settings
 from ehoks.errors import ValidationFailed
 from ehoks.hoks.errors import HoksNotFound, HoksVersionConflict, OpiskeluoikeusNotFound
 from ehoks.hoks.models import Hoks
+from ehoks.hoks.parts import ROOT_COLLECTIONS
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import read_view
 from ehoks.registries import Registries
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-# The nine part collections at the root of a HOKS (reference 3.4).
-COLLECTIONS = (
-    "aiemmin-hankitut-ammat-tutkinnon-osat",
-    "aiemmin-hankitut-yhteiset-tutkinnon-osat",
-    "aiemmin-hankitut-paikalliset-tutkinnon-osat",
-    "hankittavat-ammat-tutkinnon-osat",
-    "hankittavat-yhteiset-tutkinnon-osat",
-    "hankittavat-paikalliset-tutkinnon-osat",
-    "hankittavat-koulutuksen-osat",
-    "opiskeluvalmiuksia-tukevat-opinnot",
-    "oppimisen-tuki",
-)
 
 
 @dataclass(frozen=True)
@@ -138,6 +126,6 @@ def full_view(hoks: Hoks, document: dict[str, Any] | None = None) -> dict[str, A
 
 def top_level_view(hoks: Hoks) -> dict[str, Any]:
     view = full_view(hoks)
-    for key in COLLECTIONS:
+    for key in ROOT_COLLECTIONS:
         view.pop(key, None)
     return view

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from ehoks.hoks import parts
 from ehoks.hoks.errors import PartNotFound
 from ehoks.hoks.identity import assign_module_ids
 from ehoks.hoks.models import Hoks
-from ehoks.hoks.schemas import read_view, validate_hoks, validate_part
+from ehoks.hoks.schemas import PartKind, read_view, validate_hoks, validate_part
 from ehoks.hoks.service.common import (
     Deps,
     check_if_match,
@@ -75,7 +75,9 @@ def add_part(
     if kind is None:
         raise PartNotFound(f"{parent_module_id or 'hoks'}/{collection_key}")
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
-    part = validate_part(kind, body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland())  # type: ignore[arg-type]
+    part = validate_part(
+        cast(PartKind, kind), body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
+    )
     parent.setdefault(collection_key, []).append(part)
     stored = _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
     stored_parent = stored if parent_module_id is None else _part(stored, parent_module_id)
@@ -100,7 +102,9 @@ def replace_part(
     if ref is None:
         raise PartNotFound(module_id)
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
-    part = validate_part(ref.kind, body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland())  # type: ignore[arg-type]
+    part = validate_part(
+        cast(PartKind, ref.kind), body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
+    )
     sent = part.get("module-id")
     if sent is not None and sent != module_id:
         message = "module-id must equal the module-id in the path"
