@@ -46,6 +46,31 @@ def test_db_upgrade_is_repeatable(env):
     assert result.exit_code == 0, result.output
 
 
+def test_purge_forgets_only_expired_idempotency_keys(env):
+    from datetime import UTC, datetime, timedelta
+
+    from ehoks.hoks.models import IdempotencyKey
+
+    now = datetime.now(UTC)
+    with make_session_factory(env).begin() as session:
+        for key, age in (("old", 48), ("new", 1)):
+            session.add(
+                IdempotencyKey(
+                    client_id="c",
+                    key=key,
+                    request_hash="h",
+                    status_code=200,
+                    response={"id": 1, "version": 1},
+                    created_at=now - timedelta(hours=age),
+                )
+            )
+    result = runner.invoke(app, ["db", "purge-idempotency-keys"])
+    assert result.exit_code == 0, result.output
+    assert "removed 1" in result.output
+    with make_session_factory(env).begin() as session:
+        assert [k.key for k in session.scalars(select(IdempotencyKey))] == ["new"]
+
+
 def test_clients_create_prints_credentials_once_as_json(env):
     result = runner.invoke(
         app,
