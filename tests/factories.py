@@ -81,6 +81,8 @@ class World:
     oppilaitos_2: str = field(default_factory=lambda: organisaatio_oid("test-ol2"))
     oppilaitos_3: str = field(default_factory=lambda: organisaatio_oid("test-ol3"))
     oppijat: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # ONR duplicates: slave OID → master OID
+    duplicates: dict[str, str] = field(default_factory=dict)
     # When bound, every change is imported into the local registry at once.
     on_change: Any = None
 
@@ -166,16 +168,18 @@ class World:
         (root / "koski" / "oppijat.json").write_text(
             json.dumps(list(self.oppijat.values()), ensure_ascii=False), encoding="utf-8"
         )
-        henkilot = [
-            {
+        henkilot = []
+        for oid, doc in self.oppijat.items():
+            henkilo: dict[str, Any] = {
                 "oidHenkilo": oid,
                 "etunimet": doc["henkilö"]["etunimet"],
                 "kutsumanimi": "Testi",
                 "sukunimi": "Oppija",
-                "duplicate": False,
+                "duplicate": oid in self.duplicates,
             }
-            for oid, doc in self.oppijat.items()
-        ]
+            if oid in self.duplicates:
+                henkilo["master"] = {"oidHenkilo": self.duplicates[oid]}
+            henkilot.append(henkilo)
         (root / "onr" / "henkilot.json").write_text(
             json.dumps(henkilot, ensure_ascii=False), encoding="utf-8"
         )

@@ -2,7 +2,8 @@
 
 A route added without an entry here fails the suite, so no route can ship without a decision on
 who may call it. Callers: anonymous, a client of an unrelated organisation, a read-only client of
-the HOKS's own institution and a CRUD client of its provider (covers the institution below it).
+the HOKS's own institution, a CRUD client of its provider (covers the institution below it) and
+a CRUD client on the OPH root.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ READ = "read on the HOKS's organisation"
 WRITE = "write on the HOKS's organisation"
 TOKEN = "client credentials"
 RETIRED = "retired (410 for any authenticated client)"
+OPH_ROOT = "the privilege directly on the OPH root organisation"
 
 # (method, path template) → who may call it
 POLICY: dict[tuple[str, str], str] = {
@@ -34,6 +36,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("PATCH", f"{API}/hoks/{{hoks_id}}"): WRITE,
     ("GET", f"{API}/hoks/opiskeluoikeus/{{opiskeluoikeus_oid}}"): READ,
     ("GET", f"{API}/hoks/{{hoks_id}}/versiot"): READ,
+    ("GET", f"{API}/hoks/{{hoks_id}}/hankintakoulutukset"): READ,
+    ("POST", f"{API}/heratepalvelu/onrmodify"): OPH_ROOT,
     ("GET", f"{API}/hoks/{{hoks_id}}/versiot/{{version}}"): READ,
     ("GET", f"{API}/hoks/{{hoks_id}}/osat/{{module_id}}"): READ,
     ("PUT", f"{API}/hoks/{{hoks_id}}/osat/{{module_id}}"): WRITE,
@@ -81,6 +85,7 @@ def target(client, clients, world):
         "unit_id": unit["module-id"],
         "period": {k: v for k, v in period.items() if k != "module-id"},
         "opiskeluoikeus_oid": oo,
+        "oppija_oid": oppija,
         "new_body": hoks_body(other_oppija, other_oo),
         "put_body": {**hoks_body(oppija, oo), "id": hoks_id},
     }
@@ -96,6 +101,8 @@ def _request(method, path, target):
         .replace("{legacy_part}", "hankittava-ammat-tutkinnon-osa")
         .replace("{part_id}", "1")
     )
+    if path.endswith("/onrmodify"):
+        url += f"?oid={target['oppija_oid']}"
     body = None
     if path.endswith("{module_id}/{kokoelma}"):
         url = url.replace("{module_id}", target["unit_id"]).replace(
@@ -123,7 +130,7 @@ def _call(client, method, url, body, headers):
     return client.request(method, url, json=body, headers=headers)
 
 
-CALLERS = ("anonymous", "outsider", "reader", "provider")
+CALLERS = ("anonymous", "outsider", "reader", "provider", "oph")
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -135,6 +142,7 @@ def test_each_route_answers_each_caller_as_the_policy_says(
         "outsider": clients.headers(world.oppilaitos_3),
         "reader": clients.headers(world.oppilaitos_1, "READ"),
         "provider": clients.headers(world.koulutustoimija_1),
+        "oph": clients.headers(OPH),
     }[caller]
     failures = []
     checked = 0
@@ -148,8 +156,9 @@ def test_each_route_answers_each_caller_as_the_policy_says(
         allowed = (
             rule == PUBLIC
             or (caller != "anonymous" and rule in (ANY_CLIENT, RETIRED))
-            or (caller in ("reader", "provider") and rule == READ)
-            or (caller == "provider" and rule == WRITE)
+            or (caller in ("reader", "provider", "oph") and rule == READ)
+            or (caller in ("provider", "oph") and rule == WRITE)
+            or (caller == "oph" and rule == OPH_ROOT)
         )
         if not allowed and status not in (401, 403):
             failures.append(f"{method} {path}: {caller} got {status}, expected a denial")

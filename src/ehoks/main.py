@@ -25,6 +25,7 @@ from ehoks.db import (
 )
 from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
+from ehoks.oppijaindex.routes import router as oppijaindex_router
 from ehoks.registries import Registries, build_registries
 
 VIRKAILIJA = "/ehoks-virkailija-backend"
@@ -67,7 +68,12 @@ def create_app(
 
 def routers() -> list[tuple[str, APIRouter]]:
     """Every router of the application with its prefix (the route × caller test walks these)."""
-    return [("", access_router), (API_V1, hoks_router), (API_V1, _health_router())]
+    return [
+        ("", access_router),
+        (API_V1, hoks_router),
+        (API_V1, oppijaindex_router),
+        (API_V1, _health_router()),
+    ]
 
 
 def _health_router() -> APIRouter:

@@ -8,6 +8,7 @@ MODEL_MODULES = (
     "ehoks.hoks.models",
     "ehoks.access.models",
     "ehoks.registries.local.models",
+    "ehoks.oppijaindex.models",
 )
 
 

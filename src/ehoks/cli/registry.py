@@ -1,7 +1,9 @@
-"""``ehoks registry import|export``: load and dump the local registry (Koski, ONR, Organisaatio)."""
+"""``ehoks registry …``: load and dump the local registry (Koski, ONR, Organisaatio), refresh the
+learner and study-right index, merge ONR duplicates."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -9,8 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ehoks.cli.context import cli_context
+from ehoks.cli.context import CliContext, cli_context
+from ehoks.db import transaction
 from ehoks.errors import EhoksError
+from ehoks.oppijaindex import service as oppijaindex_service
+from ehoks.registries import Registries, build_registries
 from ehoks.registries.local import (
     ExportSummary,
     ImportSummary,
@@ -75,3 +80,48 @@ def export(ctx: typer.Context, directory: Directory) -> None:
     console = Console()
     console.print(f"Exported {summary.files} files to {directory}", highlight=False)
     console.print(_table(summary))
+
+
+def _deps(ctx: typer.Context) -> tuple[CliContext, Registries]:
+    context = cli_context(ctx)
+    return context, build_registries(context.settings, context.engine)
+
+
+@app.command("refresh-index")
+def refresh_index(
+    ctx: typer.Context,
+    oppija: Annotated[str | None, typer.Option(help="Only this learner's study rights")] = None,
+) -> None:
+    """Re-read learners and study rights of every HOKS from the registries into the index,
+    and flag study rights that Koski no longer knows."""
+    context, registries = _deps(ctx)
+    with transaction(context.session_factory) as session:
+        summary = oppijaindex_service.refresh(
+            session, registries, now=datetime.now(UTC), oppija_oid=oppija
+        )
+    typer.echo(f"indexed {summary.indexed} study rights")
+    for oid in summary.koski404:
+        typer.echo(f"not in Koski: {oid}")
+    for oid in summary.failed:
+        typer.echo(f"skipped (learner unknown to ONR): {oid}")
+
+
+@app.command("onr-merge")
+def onr_merge(
+    ctx: typer.Context,
+    oid: Annotated[str, typer.Argument(help="The master learner OID in ONR")],
+) -> None:
+    """Move the HOKSes and index rows of OID's duplicates (ONR slaves) to OID, in one
+    transaction."""
+    context, registries = _deps(ctx)
+    try:
+        with transaction(context.session_factory) as session:
+            summary = oppijaindex_service.onr_merge(
+                session, registries, oid, changed_by="system:cli", now=datetime.now(UTC)
+            )
+    except EhoksError as error:
+        raise _fail(error) from error
+    typer.echo(
+        f"{oid}: duplicates {', '.join(summary.slaves) or 'none'}; "
+        f"moved HOKS {', '.join(map(str, summary.moved_hoks_ids)) or 'none'}"
+    )

@@ -135,6 +135,25 @@ class HoksRepository:
             statement = statement.where(Hoks.updated_at > updated_after)
         return self.session.scalars(statement.order_by(Hoks.id).limit(amount)).all()
 
+    def list_by_oppija(self, oppija_oid: str, *, for_update: bool = False) -> Sequence[Hoks]:
+        statement = (
+            select(Hoks)
+            .where(Hoks.oppija_oid == oppija_oid, Hoks.deleted_at.is_(None))
+            .order_by(Hoks.id)
+        )
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.scalars(statement).all()
+
+    def oppijat_and_opiskeluoikeudet(self, oppija_oid: str | None = None) -> list[tuple[str, str]]:
+        """(learner, study right) of every non-deleted HOKS, or of one learner's."""
+        statement = select(Hoks.oppija_oid, Hoks.opiskeluoikeus_oid).where(
+            Hoks.deleted_at.is_(None)
+        )
+        if oppija_oid is not None:
+            statement = statement.where(Hoks.oppija_oid == oppija_oid)
+        return [(row[0], row[1]) for row in self.session.execute(statement.order_by(Hoks.id))]
+
     def tyopaikkajaksot(self, hoks_id: int) -> Sequence[HoksTyopaikkajakso]:
         return self.session.scalars(
             select(HoksTyopaikkajakso)

@@ -47,6 +47,7 @@ from ehoks.hoks.service.common import (
     today_in_finland,
     top_level_view,
 )
+from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 
 # PUT keeps these stored values when the body leaves them out; every other top-level key is
@@ -161,6 +162,9 @@ def create(
     # Validation guarantees a valid opiskeluoikeus-oid, so the lookup above has happened.
     assert opiskeluoikeus is not None
     _check_for_create(document, opiskeluoikeus, deps)
+    index_input = oppijaindex_service.fetch_input(
+        deps.registries, opiskeluoikeus, document["oppija-oid"]
+    )
 
     fingerprint = request_hash(body)
     if idempotency_key is not None and client_id is not None:
@@ -194,6 +198,7 @@ def create(
             **hoks_columns(document),
         )
     )
+    oppijaindex_service.store(session, index_input, now=now)
     if idempotency_key is not None and client_id is not None:
         repository.add_idempotency_key(
             IdempotencyKey(
@@ -245,7 +250,7 @@ def replace(
         if key not in document and key in hoks.document:
             document[key] = hoks.document[key]
     assign_module_ids(document, hoks.document)
-    _store(session, actor, hoks, document, opiskeluoikeus, operation="replace")
+    store_document(session, actor, hoks, document, opiskeluoikeus, deps, operation="replace")
     return Written(hoks.id, hoks.version)
 
 
@@ -275,7 +280,7 @@ def patch(
     changes.pop("id", None)
     _check_for_update(hoks, changes, opiskeluoikeus, deps)
     document = {**copy.deepcopy(hoks.document), **changes}
-    _store(session, actor, hoks, document, opiskeluoikeus, operation="patch")
+    store_document(session, actor, hoks, document, opiskeluoikeus, deps, operation="patch")
     return Written(hoks.id, hoks.version)
 
 
@@ -285,31 +290,34 @@ def store_document(
     hoks: Hoks,
     document: dict[str, Any],
     opiskeluoikeus: Opiskeluoikeus,
+    deps: Deps,
     *,
     operation: str,
 ) -> None:
-    _store(session, actor, hoks, document, opiskeluoikeus, operation=operation)
-
-
-def _store(
-    session: Session,
-    actor: Actor,
-    hoks: Hoks,
-    document: dict[str, Any],
-    opiskeluoikeus: Opiskeluoikeus,
-    *,
-    operation: str,
-) -> None:
+    """Store a new version of the HOKS: document, query columns, projections, history and the
+    learner index, in the caller's transaction."""
     columns = hoks_columns(document)
     columns["oppilaitos_oid"] = opiskeluoikeus.oppilaitos_oid
     columns["koulutustoimija_oid"] = opiskeluoikeus.koulutustoimija_oid
+    # A changed learner (allowed only to the ONR master) is added to the index with its name.
+    henkilo = (
+        deps.registries.onr.get_henkilo(columns["oppija_oid"])
+        if columns["oppija_oid"] != hoks.oppija_oid
+        else None
+    )
+    now = now_utc()
     HoksRepository(session).replace_document(
         hoks,
         document,
         operation=operation,
         changed_by=_actor_id(actor),
-        now=now_utc(),
+        now=now,
         columns=columns,
+    )
+    oppijaindex_service.store(
+        session,
+        oppijaindex_service.IndexInput(opiskeluoikeus, columns["oppija_oid"], henkilo),
+        now=now,
     )
 
 

@@ -29,6 +29,7 @@ from ehoks.hoks.service.common import (
     today_in_finland,
 )
 from ehoks.hoks.service.documents import Written, store_document
+from ehoks.registries.koski.schemas import Opiskeluoikeus
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def add_part(
         cast(PartKind, kind), body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
     )
     parent.setdefault(collection_key, []).append(part)
-    stored = _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
+    stored = _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
     stored_parent = stored if parent_module_id is None else _part(stored, parent_module_id)
     return Written(hoks.id, hoks.version), str(stored_parent[collection_key][-1]["module-id"])
 
@@ -115,7 +116,7 @@ def replace_part(
         )
     part["module-id"] = module_id
     ref.parent[ref.collection_key][ref.index] = part
-    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
+    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
     return Written(hoks.id, hoks.version)
 
 
@@ -137,7 +138,7 @@ def delete_part(
         raise PartNotFound(module_id)
     del ref.parent[ref.collection_key][ref.index]
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
-    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus)
+    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
     return Written(hoks.id, hoks.version)
 
 
@@ -146,7 +147,8 @@ def _revalidate_and_store(
     actor: Actor,
     hoks: Hoks,
     document: dict[str, Any],
-    opiskeluoikeus: Any,
+    opiskeluoikeus: Opiskeluoikeus,
+    deps: Deps,
 ) -> dict[str, Any]:
     # The whole resulting document must pass the same rules as a create, so no sequence of
     # piecewise writes can produce a HOKS that a whole-document write would refuse.
@@ -154,7 +156,7 @@ def _revalidate_and_store(
         document, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
     )
     assign_module_ids(validated, hoks.document)
-    store_document(session, actor, hoks, validated, opiskeluoikeus, operation="part")
+    store_document(session, actor, hoks, validated, opiskeluoikeus, deps, operation="part")
     return validated
 
 

@@ -1,0 +1,57 @@
+"""Every query on the learner and study-right index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
+
+
+class OppijaIndexRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def oppija(self, oid: str) -> IndexOppija | None:
+        return self.session.get(IndexOppija, oid)
+
+    def opiskeluoikeus(self, oid: str) -> IndexOpiskeluoikeus | None:
+        return self.session.get(IndexOpiskeluoikeus, oid)
+
+    def add(self, row: IndexOppija | IndexOpiskeluoikeus) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def hankintakoulutukset(self, opiskeluoikeus_oid: str) -> Sequence[str]:
+        return self.session.scalars(
+            select(IndexOpiskeluoikeus.oid)
+            .where(IndexOpiskeluoikeus.hankintakoulutus_opiskeluoikeus_oid == opiskeluoikeus_oid)
+            .order_by(IndexOpiskeluoikeus.oid)
+        ).all()
+
+    def opiskeluoikeudet_of(self, oppija_oid: str) -> Sequence[IndexOpiskeluoikeus]:
+        return self.session.scalars(
+            select(IndexOpiskeluoikeus)
+            .where(IndexOpiskeluoikeus.oppija_oid == oppija_oid)
+            .order_by(IndexOpiskeluoikeus.oid)
+        ).all()
+
+    def move_opiskeluoikeudet(self, from_oid: str, to_oid: str) -> None:
+        self.session.execute(
+            update(IndexOpiskeluoikeus)
+            .where(IndexOpiskeluoikeus.oppija_oid == from_oid)
+            .values(oppija_oid=to_oid)
+        )
+
+    def delete_oppija(self, oid: str) -> None:
+        self.session.execute(delete(IndexOppija).where(IndexOppija.oid == oid))
+
+    def delete_opiskeluoikeus(self, oid: str) -> None:
+        self.session.execute(
+            delete(IndexOpiskeluoikeus).where(
+                (IndexOpiskeluoikeus.oid == oid)
+                | (IndexOpiskeluoikeus.hankintakoulutus_opiskeluoikeus_oid == oid)
+            )
+        )

@@ -1,0 +1,50 @@
+"""Routes of the learner and study-right index: the original's procured-training list of a HOKS
+and the ONR change notification (reference 5.1, 5.2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from ehoks.access.policy import require_oph_privilege
+from ehoks.api.deps import ReadSession, ServiceClient, State, WriteSession
+from ehoks.api.responses import OrjsonResponse
+from ehoks.hoks import service as hoks_service
+from ehoks.hoks.service.common import now_utc
+from ehoks.oppijaindex import service as oppijaindex_service
+
+router = APIRouter()
+
+
+@router.get(
+    "/hoks/{hoks_id}/hankintakoulutukset",
+    summary="Study rights included in the HOKS's one (procured training)",
+    tags=["hoks"],
+)
+def list_hankintakoulutukset(
+    hoks_id: Annotated[int, Path()], actor: ServiceClient, session: ReadSession, state: State
+) -> OrjsonResponse:
+    hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps)
+    # A bare JSON array, as the original answers (no envelope).
+    return OrjsonResponse(oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid))
+
+
+@router.post(
+    "/heratepalvelu/onrmodify",
+    status_code=204,
+    summary="ONR changed a learner: refresh the name, move duplicates' HOKSes to the master",
+    tags=["heratepalvelu"],
+)
+def onr_modify(
+    oid: Annotated[str, Query(description="The changed learner's OID")],
+    actor: ServiceClient,
+    session: WriteSession,
+    state: State,
+) -> Response:
+    require_oph_privilege(actor, "write")
+    oppijaindex_service.onr_merge(
+        session, state.deps.registries, oid, changed_by=actor.audit_id, now=now_utc()
+    )
+    return Response(status_code=204)
