@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -31,6 +32,8 @@ import wrkload
 from service import Database, Server, run_cli
 
 API = "/ehoks-virkailija-backend/api/v1/hoks"
+DOC = "/ehoks-virkailija-backend/doc"  # a sync route that touches no database
+HEALTH = "/ehoks-virkailija-backend/api/v1/healthcheck"  # one connection checkout + SELECT 1
 
 
 def parse_args() -> argparse.Namespace:
@@ -104,16 +107,30 @@ def run_phase(
 ) -> dict[str, Any]:
     if recorder is not None:
         recorder.start(name, server.worker_pids())
-    before = watch.snapshot()
+    before, self_before = watch.snapshot(), _self_cpu()
     result = wrkload.run(**wrk_args)
     cpu = watch.snapshot().since(before)
+    cpu["load_generator_cpu_s"] = result.cpu_seconds
+    cpu["bench_script_cpu_s"] = _self_cpu() - self_before
     figures = result.summary()
     figures["cpu"] = {k: round(v, 2) for k, v in cpu.items()}
-    figures["cpu"]["load_generator_cpu_s"] = round(result.cpu_seconds, 2)
     if recorder is not None:
         figures["profile"] = pyspy.breakdown(recorder.stop())
     print_phase(name, figures)
     return figures
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def background_load(seconds: float = 2.0) -> float:
+    """Cores busy on the machine before the benchmark starts (other work disturbs it)."""
+    busy, total = procstats.machine_cpu()
+    time.sleep(seconds)
+    busy2, total2 = procstats.machine_cpu()
+    return (busy2 - busy) / max(total2 - total, 1e-9) * (os.cpu_count() or 1)
 
 
 def print_phase(name: str, f: dict[str, Any]) -> None:
@@ -129,13 +146,16 @@ def print_phase(name: str, f: dict[str, Any]) -> None:
     for sample in f["error_samples"]:
         print(f"     {sample}")
     cap = cpu["machine_capacity_cpu_s"] or 1.0
+    ours = ("server_cpu_s", "postgres_cpu_s", "load_generator_cpu_s", "bench_script_cpu_s")
+    other = max(0.0, cpu["machine_busy_cpu_s"] - sum(cpu[k] for k in ours))
     cores = (os.cpu_count() or 1) / cap
     per_req = 1000 / max(1, f["requests"])
     print(
         f"   CPU (cores busy of {os.cpu_count()}): server {cpu['server_cpu_s'] * cores:.2f}"
         f"  postgres {cpu['postgres_cpu_s'] * cores:.2f}"
         f"  wrk {cpu['load_generator_cpu_s'] * cores:.2f}"
-        f"  whole machine {cpu['machine_busy_cpu_s'] * cores:.2f}"
+        f"  this script {cpu['bench_script_cpu_s'] * cores:.2f}"
+        f"  other processes {other * cores:.2f}"
     )
     print(
         f"   CPU per request: server {cpu['server_cpu_s'] * per_req:.2f} ms"
@@ -180,6 +200,12 @@ def main() -> int:
     }  # fmt: skip
     server: Server | None = None
     watch: procstats.ServerWatch | None = None
+    results["background_cores_busy"] = round(background_load(), 2)
+    print(
+        f"cores busy before start (other work on the machine): {results['background_cores_busy']}"
+    )
+    if results["background_cores_busy"] > 0.2:
+        print("WARNING: the machine is not idle; figures will be lower than they could be")
     try:
         print(f"generating {learners.next} learners and HOKS bodies in {work} ...", flush=True)
         bodies = dict(enumerate(workload.serialized_bodies(learners.next)))
@@ -208,7 +234,7 @@ def main() -> int:
 
         server = Server(env, args.workers, work / "server.log")
         server.start()
-        watch = procstats.ServerWatch(server.pid).start()
+        watch = procstats.ServerWatch(server.pid, database.name).start()
         token = server.token()
         print(f"server up on {server.base_url}: pid {server.pid}, workers {server.worker_pids()}")
         common = {
@@ -225,6 +251,11 @@ def main() -> int:
         results["hoks_rows"] = len(ids)
         wrkload.write_get_file(work / "read", ids)
         wrkload.run(**common, mode="get", data_dir=work / "read", seconds=2)
+        for name, path in (("floor: no-DB page", DOC), ("floor: healthcheck", HEALTH)):
+            results[name] = run_phase(
+                name, server, watch, None, **{**common, "path": path}, mode="fixed",
+                data_dir=work / "read", seconds=min(5.0, args.read_seconds),
+            )  # fmt: skip
         results["read"] = run_phase(
             "read", server, watch, recorder, **common, mode="get", data_dir=work / "read",
             seconds=args.read_seconds,

@@ -67,11 +67,30 @@ def cmdline(pid: int) -> str:
     return (_read(f"/proc/{pid}/cmdline") or "").replace("\0", " ").strip()
 
 
-def postgres_pids() -> list[int]:
-    """Every process of the PostgreSQL server (postmaster, backends, background workers)."""
+# PostgreSQL's shared background processes: their work (WAL writing, checkpoints) is done for
+# every database, the benchmark's included.
+_PG_BACKGROUND = (
+    "walwriter",
+    "checkpointer",
+    "background writer",
+    "autovacuum launcher",
+    "logical replication launcher",
+)
+
+
+def postgres_pids(database: str | None = None) -> list[int]:
+    """The PostgreSQL server's processes; with ``database``, only the backends connected to
+    that database and the shared background processes (not other databases' backends)."""
     pids = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (_read(f"{entry}/comm") or "").strip() == "postgres":
+        if not entry.name.isdigit() or (_read(f"{entry}/comm") or "").strip() != "postgres":
+            continue
+        line = cmdline(int(entry.name))
+        if (
+            database is None
+            or f" {database} " in f"{line} "
+            or any(line.endswith(name) for name in _PG_BACKGROUND)
+        ):
             pids.append(int(entry.name))
     return pids
 
@@ -103,16 +122,17 @@ class CpuSnapshot:
         }
 
 
-def postgres_snapshot() -> dict[int, float]:
-    return {pid: cpu_seconds(pid) for pid in postgres_pids()}
+def postgres_snapshot(database: str | None = None) -> dict[int, float]:
+    return {pid: cpu_seconds(pid) for pid in postgres_pids(database)}
 
 
 class ServerWatch:
     """Samples the server's process tree every ``interval`` seconds in a background thread:
     the peak of the summed RSS, and CPU snapshots for phases."""
 
-    def __init__(self, root_pid: int, interval: float = 0.2) -> None:
+    def __init__(self, root_pid: int, database: str | None, interval: float = 0.2) -> None:
         self.root_pid = root_pid
+        self.database = database
         self.interval = interval
         self.peak_rss = 0
         self.peak_processes = 0
@@ -155,7 +175,7 @@ class ServerWatch:
             server = sum(self._cpu.values())
         return CpuSnapshot(
             server=server,
-            postgres=postgres_snapshot(),
+            postgres=postgres_snapshot(self.database),
             machine_busy=busy,
             machine_total=total,
         )

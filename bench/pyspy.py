@@ -2,9 +2,10 @@
 running processes, no change to the server), and a breakdown of the samples into where the time
 goes: validation, JSON, database, auth, framework.
 
-Samples are taken with ``--gil``: only the thread holding the GIL is recorded, so the samples
-approximate the worker's CPU time in Python and in C extensions called under the GIL (waiting
-for the database is not in them). The breakdown is by the innermost recognised frame of each
+Idle threads are left out (py-spy's default), so the samples approximate the workers' CPU
+time: waiting for the database or for the GIL is not in them. Native frames are not sampled,
+so time in a C extension (orjson, pydantic-core, psycopg's C parts) counts for the Python
+function that called it. The breakdown is by the innermost recognised frame of each
 stack, so time in orjson called from SQLAlchemy counts as JSON, not as SQLAlchemy.
 """
 
@@ -21,24 +22,23 @@ from typing import Any
 # (category, substring of a frame "function (file:line)"), innermost match wins, first rule
 # wins among the patterns of one frame.
 LEAF_RULES: tuple[tuple[str, str], ...] = (
-    ("json (orjson/json)", "orjson"),
-    ("json (orjson/json)", "/json/"),
-    ("validation (pydantic, ehoks.hoks.schemas)", "pydantic"),
-    ("validation (pydantic, ehoks.hoks.schemas)", "ehoks/hoks/schemas/"),
-    ("auth (jwt, ehoks.access)", "/jwt/"),
-    ("auth (jwt, ehoks.access)", "ehoks/access/"),
-    ("db driver (psycopg)", "/psycopg/"),
-    ("db driver (psycopg)", "/psycopg_binary/"),
-    ("db (sqlalchemy orm/core/pool)", "/sqlalchemy/"),
-    ("http server (uvicorn, httptools, asyncio)", "/uvicorn/"),
-    ("http server (uvicorn, httptools, asyncio)", "/asyncio/"),
-    ("http server (uvicorn, httptools, asyncio)", "httptools"),
-    ("framework (fastapi, starlette, anyio)", "/fastapi/"),
-    ("framework (fastapi, starlette, anyio)", "/starlette/"),
-    ("framework (fastapi, starlette, anyio)", "/anyio/"),
-    ("threads (threading, concurrent)", "/threading.py"),
-    ("threads (threading, concurrent)", "/concurrent/"),
-    ("ehoks (service, identity, projections, registries)", "ehoks/"),
+    ("json (json, orjson)", "(json/"),
+    ("validation (pydantic, ehoks.hoks.schemas)", "(pydantic/"),
+    ("validation (pydantic, ehoks.hoks.schemas)", "(ehoks/hoks/schemas/"),
+    ("auth (jwt, ehoks.access)", "(jwt/"),
+    ("auth (jwt, ehoks.access)", "(ehoks/access/"),
+    ("db driver (psycopg)", "(psycopg/"),
+    ("db (sqlalchemy orm/core/pool)", "(sqlalchemy/"),
+    ("http server (uvicorn, httptools, asyncio)", "(uvicorn/"),
+    ("http server (uvicorn, httptools, asyncio)", "(asyncio/"),
+    ("http server (uvicorn, httptools, asyncio)", "(selectors.py"),
+    ("framework (fastapi, starlette, anyio)", "(fastapi/"),
+    ("framework (fastapi, starlette, anyio)", "(starlette/"),
+    ("framework (fastapi, starlette, anyio)", "(anyio/"),
+    ("threads (threading, queue)", "(threading.py"),
+    ("threads (threading, queue)", "(queue.py"),
+    ("threads (threading, queue)", "(concurrent/"),
+    ("ehoks (service, identity, projections, registries)", "(ehoks/"),
 )
 
 # Inclusive time of the steps of a request, by a frame anywhere on the stack.
@@ -89,7 +89,7 @@ class Recorder:
         for pid in pids:
             out = self.out_dir / f"{label}-{pid}.txt"
             self.files.append(out)
-            options = f"--rate {self.rate} --format raw --gil --nonblocking".split()
+            options = f"--rate {self.rate} --format raw --nonblocking".split()
             command = [self.pyspy, "record", "--pid", str(pid), *options, "--output", str(out)]
             self.processes.append(
                 subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

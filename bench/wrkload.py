@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
--- args: mode ("post" or "get"), data directory, quota per thread (0: none), token, path
+-- args: mode ("post", "get" or "fixed"), data directory, quota per thread (0: none), token, path
 function init(args)
   mode, dir, quota, token, path = args[1], args[2], tonumber(args[3]), args[4], args[5]
   statuses, samples, nsamples, done_count, sent = {}, {}, 0, 0, 0
@@ -44,6 +47,8 @@ function init(args)
     for line in io.lines(dir .. "/bodies-" .. id .. ".ndjson") do
       reqs[#reqs + 1] = wrk.format("POST", path, headers, line)
     end
+  elseif mode == "fixed" then
+    reqs[1] = wrk.format("GET", path, headers)
   else
     for line in io.lines(dir .. "/ids.txt") do
       reqs[#reqs + 1] = wrk.format("GET", path .. "/" .. line, headers)
@@ -70,7 +75,11 @@ function response(status, headers, body)
       samples[nsamples] = key .. " " .. string.sub(body or "", 1, 400)
     end
   end
-  if quota > 0 and done_count >= quota then
+  if quota > 0 and done_count == quota then
+    -- wrk's main thread sleeps for --duration whatever its threads do: tell the caller,
+    -- who interrupts that sleep (SIGINT) once every thread is done.
+    local marker = io.open(dir .. "/done-" .. id, "w")
+    marker:close()
     wrk.thread:stop()
   end
 end
@@ -243,15 +252,38 @@ def run(
         token,
         path,
     ]
+    for marker in data_dir.glob("done-*"):
+        marker.unlink()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
+    try:
+        status, usage = _wait(process, data_dir, threads if quota_per_thread else 0)
+    finally:
+        if process.returncode is None:  # interrupted: leave no wrk behind
+            process.kill()
+            process.wait()
     output = process.stdout.read().decode(errors="replace")
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"wrk failed ({process.returncode}):\n{output}")
+    if status != 0:
+        raise RuntimeError(f"wrk failed ({status}):\n{output}")
     line = next((x for x in output.splitlines() if x.startswith("WRKJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no figures:\n{output}")
     figures = json.loads(line.removeprefix("WRKJSON "))
     return WrkResult(figures, usage.ru_utime + usage.ru_stime, output)
+
+
+def _wait(
+    process: subprocess.Popen[bytes], data_dir: Path, markers: int
+) -> tuple[int, resource.struct_rusage]:
+    """Wait for wrk, interrupting it once ``markers`` threads have met their quota; returns
+    its exit status and resource usage."""
+    interrupted = False
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage
+        if markers and not interrupted and len(list(data_dir.glob("done-*"))) >= markers:
+            process.send_signal(signal.SIGINT)
+            interrupted = True
+        time.sleep(0.002)

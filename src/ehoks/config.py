@@ -11,11 +11,15 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ehoks.registries.settings import RegistrySettings
+
 DEV_TOKEN_SECRET = "development-only-token-secret-change-me-0123456789"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="EHOKS_", extra="forbid", env_file=None)
+    model_config = SettingsConfigDict(
+        env_prefix="EHOKS_", env_nested_delimiter="__", extra="forbid", env_file=None
+    )
 
     environment: Literal["development", "test", "production"] = "development"
     """Production refuses development secrets and the local registries' demo data commands."""
@@ -27,9 +31,14 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
     """Connections per process kept by the pool (PostgreSQL)."""
 
-    registries_mode: Literal["local"] = "local"
-    """Which implementation answers for Koski, ONR and Organisaatio. ``local`` reads the
-    registry tables loaded by ``ehoks registry import``."""
+    registries_mode: Literal["local", "http"] = "local"
+    """Which implementation answers for the national registries. ``local`` reads the registry
+    tables loaded by ``ehoks registry import``; ``http`` calls the real services as
+    ``registries`` configures them."""
+
+    registries: RegistrySettings = RegistrySettings()
+    """URLs, credentials, timeouts, retries, circuit breaker and caches of the HTTP registry
+    clients (``EHOKS_REGISTRIES__KOSKI_URL`` etc.); used in ``http`` mode."""
 
     token_secret: SecretStr = SecretStr(DEV_TOKEN_SECRET)
     """HMAC key that signs the service clients' access tokens."""

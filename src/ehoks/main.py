@@ -3,6 +3,9 @@ routes into one FastAPI application. Nothing here runs at import time."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -27,6 +30,7 @@ from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
 from ehoks.oppijaindex.routes import router as oppijaindex_router
 from ehoks.registries import Registries, build_registries
+from ehoks.registries.http import close_registries
 
 VIRKAILIJA = "/ehoks-virkailija-backend"
 API_V1 = f"{VIRKAILIJA}/api/v1"
@@ -42,7 +46,15 @@ def create_app(
 ) -> FastAPI:
     engine = engine or make_engine(settings.database_url, pool_size=settings.database_pool_size)
     registries = registries or build_registries(settings, engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Close the registries' connection pools when the worker stops.
+        close_registries(registries)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="eHOKS service API",
         version=__version__,
         description=describe_hoks_api(),

@@ -32,6 +32,8 @@ class IndexInput:
     oppija_oid: str
     henkilo: Henkilo | None = None
     hankintakoulutukset: tuple[Opiskeluoikeus, ...] = ()
+    # Every study right Koski lists for the learner (the create's ownership check uses it).
+    oppijan_opiskeluoikeudet: tuple[Opiskeluoikeus, ...] = ()
 
 
 def fetch_input(
@@ -42,12 +44,9 @@ def fetch_input(
     henkilo = registries.onr.get_henkilo(oppija_oid)
     if henkilo is None:
         raise OppijaNotFound(oppija_oid)
-    included = tuple(
-        oo
-        for oo in registries.koski.get_oppijan_opiskeluoikeudet(oppija_oid) or []
-        if oo.sisaltyy_opiskeluoikeuteen_oid == opiskeluoikeus.oid
-    )
-    return IndexInput(opiskeluoikeus, oppija_oid, henkilo, included)
+    omat = tuple(registries.koski.get_oppijan_opiskeluoikeudet(oppija_oid) or ())
+    included = tuple(oo for oo in omat if oo.sisaltyy_opiskeluoikeuteen_oid == opiskeluoikeus.oid)
+    return IndexInput(opiskeluoikeus, oppija_oid, henkilo, included, omat)
 
 
 def store(session: Session, data: IndexInput, *, now: datetime) -> None:

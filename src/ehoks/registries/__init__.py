@@ -1,4 +1,5 @@
-"""The national registries behind ports (DESIGN D5): Koski, ONR and Organisaatio.
+"""The national registries behind ports (DESIGN D5): Koski, ONR, Organisaatio, Koodisto and
+ePerusteet.
 
 ``build_registries`` is called once by a composition root (``create_app``, the CLI, the job
 worker) and its result passed down; domain code sees only the ports in ``ports.py``.
@@ -6,14 +7,18 @@ worker) and its result passed down; domain code sees only the ports in ``ports.p
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from sqlalchemy import Engine
 
-from ehoks.config import Settings
+from ehoks.registries.eperusteet.local import LocalEperusteet
+from ehoks.registries.http import build_http_registries
+from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.local.clients import LocalKoski, LocalOnr, LocalOrganisaatio
 from ehoks.registries.ports import (
+    EperusteetPort,
     Henkilo,
+    KoodistoPort,
     KoskiPort,
     OnrPort,
     Opiskeluoikeus,
@@ -22,8 +27,15 @@ from ehoks.registries.ports import (
     Registries,
 )
 
+if TYPE_CHECKING:
+    # Only for the annotation: ``ehoks.config`` imports ``ehoks.registries.settings``, which
+    # runs this module first, so importing ``ehoks.config`` here would be circular.
+    from ehoks.config import Settings
+
 __all__ = [
+    "EperusteetPort",
     "Henkilo",
+    "KoodistoPort",
     "KoskiPort",
     "OnrPort",
     "Opiskeluoikeus",
@@ -37,9 +49,8 @@ __all__ = [
 def build_registries(settings: Settings, engine: Engine) -> Registries:
     """The registry implementations that ``settings.registries_mode`` selects.
 
-    ``local`` answers from the registry tables in our own database. The HTTP clients for the
-    real services will be another mode here, built from their own settings group; nothing
-    outside this function needs to change when they arrive.
+    ``local`` answers from the registry tables in our own database; ``http`` calls the real
+    services as ``settings.registries`` configures them (``registries/http``).
     """
     mode = settings.registries_mode
     if mode == "local":
@@ -47,5 +58,9 @@ def build_registries(settings: Settings, engine: Engine) -> Registries:
             koski=LocalKoski(engine),
             onr=LocalOnr(engine),
             organisaatio=LocalOrganisaatio(engine),
+            koodisto=LocalKoodisto(engine),
+            eperusteet=LocalEperusteet(engine),
         )
+    if mode == "http":
+        return build_http_registries(settings.registries)
     assert_never(mode)

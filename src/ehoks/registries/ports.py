@@ -1,7 +1,8 @@
 """What domain code may ask of the national registries (DESIGN D5), and nothing about how.
 
-Each port has a local implementation (tables in our database, ``registries/local``) and will get
-an HTTP one; domain code receives a ``Registries`` and never sees either. Every method answers
+Each port has a local implementation (tables in our database, ``registries/local``; Koodisto's
+and ePerusteet's in their own packages) and an HTTP one (``registries/http``); domain code
+receives a ``Registries`` and never sees either. Every method answers
 ``None`` (or an empty list) for something the registry does not know. When the registry itself
 cannot answer (a remote service down or timing out), implementations raise
 ``ehoks.errors.RegistryUnavailable`` so the caller fails with 503 and writes nothing.
@@ -9,21 +10,31 @@ cannot answer (a remote service down or timing out), implementations raise
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ehoks.registries.eperusteet.local import LocalEperusteet
+from ehoks.registries.eperusteet.schemas import KoulutuksenOsa, Peruste, TutkinnonOsa
+from ehoks.registries.koodisto.local import LocalKoodisto
+from ehoks.registries.koodisto.schemas import Koodi
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 from ehoks.registries.onr.schemas import Henkilo
 from ehoks.registries.organisaatio.schemas import Organisaatio
 
 __all__ = [
+    "EperusteetPort",
     "Henkilo",
+    "Koodi",
+    "KoodistoPort",
     "KoskiPort",
+    "KoulutuksenOsa",
     "OnrPort",
     "Opiskeluoikeus",
     "Organisaatio",
     "OrganisaatioPort",
+    "Peruste",
     "Registries",
+    "TutkinnonOsa",
 ]
 
 
@@ -70,6 +81,33 @@ class OrganisaatioPort(Protocol):
         ...
 
 
+class KoodistoPort(Protocol):
+    def get_koodi(self, koodi_uri: str, versio: int | None = None) -> Koodi | None:
+        """The code element at ``versio`` (the latest version when ``None``), or ``None`` when
+        Koodisto does not know it."""
+        ...
+
+    def list_koodit(self, koodisto_uri: str) -> list[Koodi]:
+        """The latest version of every code of a code list (e.g. ``urasuunnitelma``), so that a
+        page naming many codes of one list asks once; empty when the list is unknown."""
+        ...
+
+
+class EperusteetPort(Protocol):
+    def find_tutkinnon_osat(self, koodi_uri: str) -> list[TutkinnonOsa]:
+        """The unit (e.g. ``tutkinnonosat_300268``) as each peruste that contains it describes
+        it: name, scope, requirements, assessment criteria, sub-areas. Empty when none does."""
+        ...
+
+    def get_peruste_by_diaarinumero(self, diaarinumero: str) -> Peruste | None:
+        """The peruste with exactly this diary number (e.g. ``OPH-2652-2017``), or ``None``."""
+        ...
+
+    def find_koulutuksen_osa(self, koodi_uri: str) -> KoulutuksenOsa | None:
+        """The TUVA training part (e.g. ``koulutuksenosattuva_104``), or ``None``."""
+        ...
+
+
 @dataclass(frozen=True)
 class Registries:
     """The registry clients, built once at start-up (``build_registries``) and passed down."""
@@ -77,3 +115,7 @@ class Registries:
     koski: KoskiPort
     onr: OnrPort
     organisaatio: OrganisaatioPort
+    # Defaults that know nothing, so that code building a ``Registries`` by hand for Koski, ONR
+    # and Organisaatio keeps working; ``build_registries`` always passes all five.
+    koodisto: KoodistoPort = field(default_factory=LocalKoodisto)
+    eperusteet: EperusteetPort = field(default_factory=LocalEperusteet)

@@ -161,10 +161,10 @@ def create(
     )
     # Validation guarantees a valid opiskeluoikeus-oid, so the lookup above has happened.
     assert opiskeluoikeus is not None
-    _check_for_create(document, opiskeluoikeus, deps)
     index_input = oppijaindex_service.fetch_input(
         deps.registries, opiskeluoikeus, document["oppija-oid"]
     )
+    _check_for_create(document, index_input, deps)
 
     fingerprint = request_hash(body)
     if idempotency_key is not None and client_id is not None:
@@ -402,12 +402,21 @@ def _opiskeluoikeus_of_body(body: dict[str, Any], deps: Deps) -> Opiskeluoikeus 
     return None
 
 
-def _check_for_create(document: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: Deps) -> None:
+def _check_for_create(
+    document: dict[str, Any], index_input: oppijaindex_service.IndexInput, deps: Deps
+) -> None:
+    """The study right must be the learner's (D17: always checked, against the learner's study
+    rights in Koski, as the original's sure/oids lookup), or the learner's ONR master's."""
+    opiskeluoikeus = index_input.opiskeluoikeus
     oid = opiskeluoikeus.oid
-    if opiskeluoikeus.oppija_oid != document["oppija-oid"]:
-        master = deps.registries.onr.get_master_oid(document["oppija-oid"])
+    oppija = document["oppija-oid"]
+    owned = opiskeluoikeus.oppija_oid == oppija or any(
+        own.oid == oid for own in index_input.oppijan_opiskeluoikeudet
+    )
+    if not owned:
+        master = deps.registries.onr.get_master_oid(oppija)
         if master is None or master != opiskeluoikeus.oppija_oid:
-            raise OpiskeluoikeusNotOppijan(oid, document["oppija-oid"])
+            raise OpiskeluoikeusNotOppijan(oid, oppija)
     if opiskeluoikeus.is_included_in_another:
         raise OpiskeluoikeusIncluded(oid)
     if deps.settings.prevent_finished_opiskeluoikeus_updates and not opiskeluoikeus.is_active:

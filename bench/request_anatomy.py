@@ -1,0 +1,256 @@
+"""Where the time of one HOKS create and one HOKS read goes, measured in-process and one request
+at a time (no concurrency): each step of the request on its own, the whole service call, and
+the whole ASGI application call (FastAPI and its middleware included, uvicorn's HTTP parsing
+not). Also counts the SQL statements, transactions and pool checkouts of each request.
+
+    .venv/bin/python bench/request_anatomy.py --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+
+Creates and drops its own database (default ``ehoks_anatomy``). Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import cProfile
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import event
+
+import workload
+from service import Database, run_cli
+
+PATH = "/ehoks-virkailija-backend/api/v1/hoks"
+
+
+class Counts:
+    """SQL statements, transactions and pool checkouts seen on an engine."""
+
+    def __init__(self, engine: Any) -> None:
+        self.counter: Counter[str] = Counter()
+        self.statements: list[str] = []
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", lambda *_: self.counter.update(["BEGIN"]))
+        event.listen(engine, "commit", lambda *_: self.counter.update(["COMMIT"]))
+        event.listen(engine, "rollback", lambda *_: self.counter.update(["ROLLBACK"]))
+        event.listen(engine, "savepoint", lambda *_: self.counter.update(["SAVEPOINT"]))
+        event.listen(engine, "release_savepoint", lambda *_: self.counter.update(["RELEASE"]))
+        event.listen(engine.pool, "checkout", lambda *_: self.counter.update(["pool checkout"]))
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.counter.update(["statement"])
+        self.statements.append(" ".join(statement.split())[:110])
+
+    def reset(self) -> None:
+        self.counter.clear()
+        self.statements.clear()
+
+
+def timed(function: Callable[[], Any], repeat: int) -> dict[str, float]:
+    """Median wall and process-CPU time of ``function`` in microseconds."""
+    function()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return {
+        "wall_us": round(statistics.median(walls) * 1e6, 1),
+        "cpu_us": round(statistics.median(cpus) * 1e6, 1),
+    }
+
+
+def profile(label: str, call: Callable[[], Any], repeat: int, lines: int) -> None:
+    """cProfile ``repeat`` calls (its overhead inflates small functions: read the shares)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        call()
+    profiler.disable()
+    print(f"\ncProfile of {repeat} x {label}, by cumulative time")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(lines)
+
+
+async def asgi_call(app: Any, method: str, path: str, token: str, body: bytes = b"") -> int:
+    """Call the ASGI application as uvicorn does, without the socket and HTTP parsing."""
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"authorization", f"Bearer {token}".encode()),
+        (b"caller-id", b"bench"),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000), "state": {},
+    }  # fmt: skip
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    await app(scope, receive, send)
+    return status
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--database-name", default="ehoks_anatomy")
+    parser.add_argument("--repeat", type=int, default=200, help="timed runs of each step")
+    parser.add_argument(
+        "--cprofile", type=int, default=0, metavar="LINES", help="also cProfile both requests"
+    )
+    args = parser.parse_args()
+
+    # Imported here: the service package is what is being measured.
+    from ehoks.access import service as access_service
+    from ehoks.access.actor import ServiceClientActor
+    from ehoks.config import load_settings
+    from ehoks.hoks import service as hoks_service
+    from ehoks.hoks.identity import assign_module_ids
+    from ehoks.hoks.schemas import validate_hoks
+    from ehoks.hoks.service.common import full_view, today_in_finland
+    from ehoks.hoks.service.documents import request_hash
+    from ehoks.main import create_app
+
+    database = Database(args.database_url, args.database_name)
+    learners = 4 * args.repeat + 10
+    work = Path(tempfile.mkdtemp(prefix="ehoks-anatomy-"))
+    database.recreate()
+    try:
+        env = {**os.environ, "EHOKS_DATABASE_URL": database.sqlalchemy_url}
+        run_cli(env, "db", "upgrade")
+        run_cli(env, "registry", "import", str(workload.write_registry(work, learners)))
+        settings = load_settings(database_url=database.sqlalchemy_url)
+        app = create_app(settings)
+        state = app.state.ehoks
+        deps = state.deps
+        counts = Counts(state.engine)
+        with state.write_sessions.begin() as session:
+            client = access_service.create_client(
+                session, name="anatomy", organisaatio_oid=workload.OPH_ROOT_OID, role="CRUD"
+            )
+            token = access_service.issue_token(
+                session,
+                client_id=client.client_id,
+                client_secret=client.client_secret,
+                settings=settings,
+            ).access_token
+        actor = ServiceClientActor(client.client_id, "anatomy", workload.OPH_ROOT_OID, "CRUD")
+        next_learner = iter(range(learners))
+
+        def body() -> bytes:
+            return orjson.dumps(workload.hoks_body(next(next_learner)))
+
+        sample = body()
+        parsed = orjson.loads(sample)
+        oo_oid = parsed["opiskeluoikeus-oid"]
+        oo = deps.registries.koski.get_opiskeluoikeus(oo_oid)
+        today = today_in_finland()
+        document = validate_hoks(parsed, method="post", opiskeluoikeus=oo, today=today)
+        loop = asyncio.new_event_loop()
+        created: list[int] = []
+
+        def service_create() -> None:
+            data = orjson.loads(body())
+            with state.write_sessions.begin() as session:
+                created.append(hoks_service.create(session, actor, data, deps).hoks_id)
+
+        def asgi_create() -> None:
+            status = loop.run_until_complete(asgi_call(app, "POST", PATH, token, body()))
+            assert status == 200, status
+
+        def service_get() -> None:
+            with state.read_sessions.begin() as session:
+                orjson.dumps({"meta": {}, "data": hoks_service.get(session, actor, hid, deps)[1]})
+
+        def asgi_get() -> None:
+            status = loop.run_until_complete(asgi_call(app, "GET", f"{PATH}/{hid}", token))
+            assert status == 200, status
+
+        service_create()
+        hid = created[-1]
+        with state.read_sessions.begin() as session:
+            stored = hoks_service.get(session, actor, hid, deps)[0]
+        view = full_view(stored)
+        n = args.repeat
+        steps: list[tuple[str, dict[str, float]]] = [
+            ("POST whole ASGI app call", timed(asgi_create, n)),
+            ("POST service create + commit", timed(service_create, n)),
+            ("  jwt: authenticate_bearer", timed(
+                lambda: access_service.authenticate_bearer(f"Bearer {token}", settings), n)),
+            ("  orjson.loads(body)", timed(lambda: orjson.loads(sample), n)),
+            ("  koski.get_opiskeluoikeus", timed(
+                lambda: deps.registries.koski.get_opiskeluoikeus(oo_oid), n)),
+            ("  organisaatio.ancestors_and_self", timed(
+                lambda: deps.registries.organisaatio.ancestors_and_self(workload.OPPILAITOS), n)),
+            ("  validate_hoks (post)", timed(
+                lambda: validate_hoks(parsed, method="post", opiskeluoikeus=oo, today=today), n)),
+            ("  request_hash", timed(lambda: request_hash(parsed), n)),
+            ("  assign_module_ids", timed(
+                lambda: assign_module_ids(copy.deepcopy(document), None), n)),
+            ("  (copy.deepcopy of the document, in the line above)",
+             timed(lambda: copy.deepcopy(document), n)),
+            ("GET whole ASGI app call", timed(asgi_get, n)),
+            ("GET service get + orjson.dumps", timed(service_get, n)),
+            ("  full_view (read_view)", timed(lambda: full_view(stored), n)),
+            ("  orjson.dumps(view)", timed(lambda: orjson.dumps({"data": view}), n)),
+            ("  organisaatio.ancestors_and_self", timed(
+                lambda: deps.registries.organisaatio.ancestors_and_self(workload.OPPILAITOS), n)),
+        ]  # fmt: skip
+        print(f"\nrequest anatomy ({n} runs each, medians; one request at a time)")
+        print(f"{'step':58} {'wall µs':>10} {'CPU µs':>10}")
+        for name, figures in steps:
+            print(f"{name:58} {figures['wall_us']:10.1f} {figures['cpu_us']:10.1f}")
+
+        for label, call in (("POST /hoks", asgi_create), ("GET /hoks/{id}", asgi_get)):
+            counts.reset()
+            call()
+            print(f"\n{label}: {dict(counts.counter)}")
+            for statement in counts.statements:
+                print(f"   {statement}")
+        if args.cprofile:
+            # The service calls, in this thread (cProfile sees one thread; the ASGI calls run
+            # the endpoint in anyio's worker threads).
+            for label, call in (("service create", service_create), ("service get", service_get)):
+                profile(label, call, args.repeat, args.cprofile)
+        loop.close()
+        state.engine.dispose()
+    finally:
+        database.drop()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nmeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with {sys.executable}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

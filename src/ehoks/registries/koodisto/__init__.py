@@ -1,0 +1,1 @@
+"""Koodisto: the national code lists (koodistot) and their code elements (koodit)."""
