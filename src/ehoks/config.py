@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
     """Connections per process kept by the pool (PostgreSQL)."""
 
+    worker_threads: int = 10
+    """Requests one worker process runs at once (the rest wait their turn). More threads than
+    database connections only queue on the pool, and many threads contend for the GIL."""
+
     registries_mode: Literal["local", "http"] = "local"
     """Which implementation answers for the national registries. ``local`` reads the registry
     tables loaded by ``ehoks registry import``; ``http`` calls the real services as

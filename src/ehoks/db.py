@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -69,9 +70,19 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per checkout on every request. A connection the
+        # server dropped fails its request with a 503 (api/errors.py) and is replaced.
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
         echo=echo,
     )
+
+
+def _json_dumps(value: Any) -> str:
+    # orjson is ~10x faster than the standard library on 15 KB HOKS documents.
+    return orjson.dumps(value).decode()
 
 
 def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
@@ -81,6 +92,8 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
         connect_args={"check_same_thread": False, "timeout": 30},
         poolclass=NullPool if database in ("", ":memory:") else None,
     )

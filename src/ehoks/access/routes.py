@@ -57,7 +57,7 @@ async def issue_token(request: Request, state: State) -> OrjsonResponse:
 
 
 def _issue(state: AppState, client_id: str, client_secret: str) -> access_service.IssuedToken:
-    with state.write_sessions.begin() as session:
+    with state.write() as session:
         return access_service.issue_token(
             session, client_id=client_id, client_secret=client_secret, settings=state.settings
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ehoks.api.responses import OrjsonResponse
@@ -40,6 +41,17 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             return OrjsonResponse({"reason": "Method not allowed"}, 405)
         return OrjsonResponse({"error": str(exc.detail)}, exc.status_code)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_unavailable(_request: Request, exc: Exception) -> OrjsonResponse:
+        # The transaction was rolled back (or never started): nothing of the request was saved.
+        log.error("database unavailable: %s", exc)
+        return OrjsonResponse(
+            {"error": "Database unavailable. Nothing was saved; try again shortly."},
+            503,
+            {"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> OrjsonResponse:

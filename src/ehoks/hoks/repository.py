@@ -49,10 +49,10 @@ class HoksRepository:
         existing = self.get_by_opiskeluoikeus(hoks.opiskeluoikeus_oid)
         if existing is not None:
             raise ArchivedHoksExists() if existing.deleted_at else HoksAlreadyExists()
+        # No savepoint: a lost race ends the whole request (and its transaction) anyway.
         try:
-            with self.session.begin_nested():
-                self.session.add(hoks)
-                self.session.flush()
+            self.session.add(hoks)
+            self.session.flush()
         except IntegrityError as exc:
             raise HoksAlreadyExists() from exc
         self._insert_projections(hoks.id, hoks.document)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
-from ehoks.api.deps import JsonBody, ReadSession, ServiceClient, State, WriteSession
+from ehoks.api.deps import JsonBody, ServiceClient, State
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.errors import Gone
 from ehoks.hoks import service as hoks_service
@@ -46,7 +46,6 @@ def create_hoks(
     request: Request,
     body: JsonBody,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     idempotency_key: Annotated[
         str | None,
@@ -56,14 +55,15 @@ def create_hoks(
         ),
     ] = None,
 ) -> OrjsonResponse:
-    written = hoks_service.create(
-        session,
-        actor,
-        body,
-        state.deps,
-        idempotency_key=idempotency_key,
-        client_id=actor.client_id,
-    )
+    with state.write() as session:
+        written = hoks_service.create(
+            session,
+            actor,
+            body,
+            state.deps,
+            idempotency_key=idempotency_key,
+            client_id=actor.client_id,
+        )
     headers = _etag_headers(written.version)
     if written.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -77,14 +77,16 @@ def create_hoks(
 @router.get("/hoks/paged", summary="Anonymised HOKS feed for Vipunen", tags=["hoks"])
 def list_hoks_paged(
     actor: ServiceClient,
-    session: ReadSession,
+    state: State,
     amount: Annotated[int, Query()] = 500,
     from_id: Annotated[int, Query(alias="from-id")] = 0,
     updated_after: Annotated[datetime | None, Query(alias="updated-after")] = None,
 ) -> OrjsonResponse:
-    return envelope(
-        hoks_service.paged(session, from_id=from_id, amount=amount, updated_after=updated_after)
-    )
+    with state.read() as session:
+        page = hoks_service.paged(
+            session, from_id=from_id, amount=amount, updated_after=updated_after
+        )
+    return envelope(page)
 
 
 @router.get(
@@ -93,22 +95,22 @@ def list_hoks_paged(
     tags=["hoks"],
 )
 def get_hoks_by_opiskeluoikeus(
-    opiskeluoikeus_oid: str, actor: ServiceClient, session: ReadSession, state: State
+    opiskeluoikeus_oid: str, actor: ServiceClient, state: State
 ) -> OrjsonResponse:
-    return envelope(
-        hoks_service.get_by_opiskeluoikeus(session, actor, opiskeluoikeus_oid, state.deps)
-    )
+    with state.read() as session:
+        data = hoks_service.get_by_opiskeluoikeus(session, actor, opiskeluoikeus_oid, state.deps)
+    return envelope(data)
 
 
 @router.get("/hoks/{hoks_id}", summary="Read a HOKS", tags=["hoks"])
 def get_hoks(
     hoks_id: HoksId,
     actor: ServiceClient,
-    session: ReadSession,
     state: State,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    hoks, view = hoks_service.get(session, actor, hoks_id, state.deps)
+    with state.read() as session:
+        hoks, view = hoks_service.get(session, actor, hoks_id, state.deps)
     headers = _etag_headers(hoks.version)
     if if_none_match is not None and etag(hoks.version) in if_none_match:
         return Response(status_code=304, headers=headers)
@@ -120,11 +122,11 @@ def replace_hoks(
     hoks_id: HoksId,
     body: JsonBody,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: IfMatch = None,
 ) -> Response:
-    written = hoks_service.replace(session, actor, hoks_id, body, state.deps, if_match=if_match)
+    with state.write() as session:
+        written = hoks_service.replace(session, actor, hoks_id, body, state.deps, if_match=if_match)
     return no_content(_etag_headers(written.version))
 
 
@@ -133,11 +135,11 @@ def patch_hoks(
     hoks_id: HoksId,
     body: JsonBody,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: IfMatch = None,
 ) -> Response:
-    written = hoks_service.patch(session, actor, hoks_id, body, state.deps, if_match=if_match)
+    with state.write() as session:
+        written = hoks_service.patch(session, actor, hoks_id, body, state.deps, if_match=if_match)
     return no_content(_etag_headers(written.version))
 
 
@@ -152,9 +154,10 @@ def validate_hoks(body: JsonBody, actor: ServiceClient, state: State) -> OrjsonR
 
 @router.get("/hoks/{hoks_id}/osat/{module_id}", summary="Read one part", tags=["hoks parts"])
 def get_hoks_part(
-    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, session: ReadSession, state: State
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State
 ) -> OrjsonResponse:
-    view = hoks_service.get_part(session, actor, hoks_id, module_id, state.deps)
+    with state.read() as session:
+        view = hoks_service.get_part(session, actor, hoks_id, module_id, state.deps)
     return envelope(
         view.part,
         meta={
@@ -178,13 +181,13 @@ def replace_hoks_part(
     module_id: ModuleId,
     body: JsonBody,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: IfMatch = None,
 ) -> Response:
-    written = hoks_service.replace_part(
-        session, actor, hoks_id, module_id, body, state.deps, if_match=if_match
-    )
+    with state.write() as session:
+        written = hoks_service.replace_part(
+            session, actor, hoks_id, module_id, body, state.deps, if_match=if_match
+        )
     return no_content(_etag_headers(written.version))
 
 
@@ -198,13 +201,13 @@ def delete_hoks_part(
     hoks_id: HoksId,
     module_id: ModuleId,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: IfMatch = None,
 ) -> Response:
-    written = hoks_service.delete_part(
-        session, actor, hoks_id, module_id, state.deps, if_match=if_match
-    )
+    with state.write() as session:
+        written = hoks_service.delete_part(
+            session, actor, hoks_id, module_id, state.deps, if_match=if_match
+        )
     return no_content(_etag_headers(written.version))
 
 
@@ -221,11 +224,10 @@ def add_hoks_subpart(
     kokoelma: str,
     body: JsonBody,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, module_id, kokoelma, body, actor, session, state, if_match)
+    return _added(request, hoks_id, module_id, kokoelma, body, actor, state, if_match)
 
 
 @router.post(
@@ -240,11 +242,10 @@ def add_hoks_part(
     kokoelma: str,
     body: JsonBody,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, None, kokoelma, body, actor, session, state, if_match)
+    return _added(request, hoks_id, None, kokoelma, body, actor, state, if_match)
 
 
 def _added(
@@ -254,13 +255,13 @@ def _added(
     kokoelma: str,
     body: Any,
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
     if_match: str | None,
 ) -> OrjsonResponse:
-    written, module_id = hoks_service.add_part(
-        session, actor, hoks_id, parent_module_id, kokoelma, body, state.deps, if_match=if_match
-    )
+    with state.write() as session:
+        written, module_id = hoks_service.add_part(
+            session, actor, hoks_id, parent_module_id, kokoelma, body, state.deps, if_match=if_match
+        )
     base = request.url.path.split("/hoks/")[0]
     uri = f"{base}/hoks/{hoks_id}/osat/{module_id}"
     headers = {**_etag_headers(written.version), "Location": uri}
@@ -268,19 +269,21 @@ def _added(
 
 
 @router.get("/hoks/{hoks_id}/versiot", summary="Version history of a HOKS", tags=["hoks"])
-def list_hoks_versions(
-    hoks_id: HoksId, actor: ServiceClient, session: ReadSession, state: State
-) -> OrjsonResponse:
-    return envelope(hoks_service.list_versions(session, actor, hoks_id, state.deps))
+def list_hoks_versions(hoks_id: HoksId, actor: ServiceClient, state: State) -> OrjsonResponse:
+    with state.read() as session:
+        versions = hoks_service.list_versions(session, actor, hoks_id, state.deps)
+    return envelope(versions)
 
 
 @router.get(
     "/hoks/{hoks_id}/versiot/{version}", summary="A HOKS as it was at a version", tags=["hoks"]
 )
 def get_hoks_version(
-    hoks_id: HoksId, version: int, actor: ServiceClient, session: ReadSession, state: State
+    hoks_id: HoksId, version: int, actor: ServiceClient, state: State
 ) -> OrjsonResponse:
-    return envelope(hoks_service.get_version(session, actor, hoks_id, version, state.deps))
+    with state.read() as session:
+        data = hoks_service.get_version(session, actor, hoks_id, version, state.deps)
+    return envelope(data)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ehoks.access.policy import require_oph_privilege
-from ehoks.api.deps import ReadSession, ServiceClient, State, WriteSession
+from ehoks.api.deps import ServiceClient, State
 from ehoks.api.responses import OrjsonResponse
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import now_utc
@@ -24,11 +24,13 @@ router = APIRouter()
     tags=["hoks"],
 )
 def list_hankintakoulutukset(
-    hoks_id: Annotated[int, Path()], actor: ServiceClient, session: ReadSession, state: State
+    hoks_id: Annotated[int, Path()], actor: ServiceClient, state: State
 ) -> OrjsonResponse:
-    hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps)
+    with state.read() as session:
+        hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps)
+        oids = oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid)
     # A bare JSON array, as the original answers (no envelope).
-    return OrjsonResponse(oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid))
+    return OrjsonResponse(oids)
 
 
 @router.post(
@@ -40,11 +42,11 @@ def list_hankintakoulutukset(
 def onr_modify(
     oid: Annotated[str, Query(description="The changed learner's OID")],
     actor: ServiceClient,
-    session: WriteSession,
     state: State,
 ) -> Response:
     require_oph_privilege(actor, "write")
-    oppijaindex_service.onr_merge(
-        session, state.deps.registries, oid, changed_by=actor.audit_id, now=now_utc()
-    )
+    with state.write() as session:
+        oppijaindex_service.onr_merge(
+            session, state.deps.registries, oid, changed_by=actor.audit_id, now=now_utc()
+        )
     return Response(status_code=204)
