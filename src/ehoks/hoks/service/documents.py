@@ -9,7 +9,7 @@ import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy.orm import Session
@@ -232,20 +232,9 @@ def replace(
 ) -> Written:
     """PUT: replace the whole document. Parts that correspond to stored ones keep their
     ``module-id`` (DESIGN D3; the original gave every part a new one, D5)."""
-    body = require_object(body)
-    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
-    _check_body_id(hoks_id, body)
-    check_if_match(if_match, hoks)
-    opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
-    document = validate_hoks(
-        body,
-        method="put",
-        virkailija=virkailija,
-        opiskeluoikeus=opiskeluoikeus,
-        today=today_in_finland(),
+    hoks, opiskeluoikeus, document = _validated_update(
+        session, actor, hoks_id, body, deps, "put", if_match=if_match, virkailija=virkailija
     )
-    document.pop("id", None)
-    _check_for_update(hoks, document, opiskeluoikeus, deps)
     for key in KEPT_ON_PUT:
         if key not in document and key in hoks.document:
             document[key] = hoks.document[key]
@@ -265,23 +254,42 @@ def patch(
     virkailija: bool = False,
 ) -> Written:
     """PATCH: change only the given top-level fields (collections cannot be sent)."""
+    hoks, opiskeluoikeus, changes = _validated_update(
+        session, actor, hoks_id, body, deps, "patch", if_match=if_match, virkailija=virkailija
+    )
+    document = {**copy.deepcopy(hoks.document), **changes}
+    store_document(session, actor, hoks, document, opiskeluoikeus, deps, operation="patch")
+    return Written(hoks.id, hoks.version)
+
+
+def _validated_update(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    body: Any,
+    deps: Deps,
+    method: Literal["put", "patch"],
+    *,
+    if_match: str | None,
+    virkailija: bool,
+) -> tuple[Hoks, Opiskeluoikeus, dict[str, Any]]:
+    """The update pipeline of reference 4.6 up to the write: the locked HOKS, its study right
+    and the validated body (without its ``id``)."""
     body = require_object(body)
     hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
     _check_body_id(hoks_id, body)
     check_if_match(if_match, hoks)
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
-    changes = validate_hoks(
+    validated = validate_hoks(
         body,
-        method="patch",
+        method=method,
         virkailija=virkailija,
         opiskeluoikeus=opiskeluoikeus,
         today=today_in_finland(),
     )
-    changes.pop("id", None)
-    _check_for_update(hoks, changes, opiskeluoikeus, deps)
-    document = {**copy.deepcopy(hoks.document), **changes}
-    store_document(session, actor, hoks, document, opiskeluoikeus, deps, operation="patch")
-    return Written(hoks.id, hoks.version)
+    validated.pop("id", None)
+    _check_for_update(hoks, validated, opiskeluoikeus, deps)
+    return hoks, opiskeluoikeus, validated
 
 
 def store_document(

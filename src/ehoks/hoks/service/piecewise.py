@@ -43,11 +43,7 @@ class PartView:
 
 def get_part(session: Session, actor: Actor, hoks_id: int, module_id: str, deps: Deps) -> PartView:
     hoks = load_for(session, actor, hoks_id, "read", deps)
-    document = read_view(hoks.document)
-    ref = parts.find(document, module_id)
-    if ref is None:
-        raise PartNotFound(module_id)
-    return _view(hoks, ref)
+    return _view(hoks, _find(read_view(hoks.document), module_id))
 
 
 def add_part(
@@ -62,15 +58,11 @@ def add_part(
     if_match: str | None = None,
 ) -> tuple[Written, str]:
     """Append a new part to a collection of the HOKS root or of another part."""
-    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
-    check_if_match(if_match, hoks)
-    document = copy.deepcopy(hoks.document)
+    hoks, document = _locked_copy(session, actor, hoks_id, deps, if_match)
     if parent_module_id is None:
         parent, parent_kind = document, parts.ROOT
     else:
-        ref = parts.find(document, parent_module_id)
-        if ref is None:
-            raise PartNotFound(parent_module_id)
+        ref = _find(document, parent_module_id)
         parent, parent_kind = ref.part, ref.kind
     kind = dict(parts.child_collections(parent_kind)).get(collection_key)
     if kind is None:
@@ -81,7 +73,7 @@ def add_part(
     )
     parent.setdefault(collection_key, []).append(part)
     stored = _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
-    stored_parent = stored if parent_module_id is None else _part(stored, parent_module_id)
+    stored_parent = stored if parent_module_id is None else _find(stored, parent_module_id).part
     return Written(hoks.id, hoks.version), str(stored_parent[collection_key][-1]["module-id"])
 
 
@@ -96,12 +88,8 @@ def replace_part(
     if_match: str | None = None,
 ) -> Written:
     """Replace one part (with its sub-parts as given in the body); it keeps its module-id."""
-    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
-    check_if_match(if_match, hoks)
-    document = copy.deepcopy(hoks.document)
-    ref = parts.find(document, module_id)
-    if ref is None:
-        raise PartNotFound(module_id)
+    hoks, document = _locked_copy(session, actor, hoks_id, deps, if_match)
+    ref = _find(document, module_id)
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
     part = validate_part(
         cast(PartKind, ref.kind), body, opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
@@ -130,16 +118,29 @@ def delete_part(
     if_match: str | None = None,
 ) -> Written:
     """Remove one part and everything under it."""
-    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
-    check_if_match(if_match, hoks)
-    document = copy.deepcopy(hoks.document)
-    ref = parts.find(document, module_id)
-    if ref is None:
-        raise PartNotFound(module_id)
+    hoks, document = _locked_copy(session, actor, hoks_id, deps, if_match)
+    ref = _find(document, module_id)
     del ref.parent[ref.collection_key][ref.index]
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
     _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
     return Written(hoks.id, hoks.version)
+
+
+def _locked_copy(
+    session: Session, actor: Actor, hoks_id: int, deps: Deps, if_match: str | None
+) -> tuple[Hoks, dict[str, Any]]:
+    """The HOKS under its row lock, checked for the update privilege and ``If-Match``, and a
+    copy of its document to change."""
+    hoks = load_for(session, actor, hoks_id, "update", deps, for_update=True)
+    check_if_match(if_match, hoks)
+    return hoks, copy.deepcopy(hoks.document)
+
+
+def _find(document: dict[str, Any], module_id: str) -> parts.PartRef:
+    ref = parts.find(document, module_id)
+    if ref is None:
+        raise PartNotFound(module_id)
+    return ref
 
 
 def _revalidate_and_store(
@@ -158,13 +159,6 @@ def _revalidate_and_store(
     assign_module_ids(validated, hoks.document)
     store_document(session, actor, hoks, validated, opiskeluoikeus, deps, operation="part")
     return validated
-
-
-def _part(document: dict[str, Any], module_id: str) -> dict[str, Any]:
-    ref = parts.find(document, module_id)
-    if ref is None:
-        raise PartNotFound(module_id)
-    return ref.part
 
 
 def _view(hoks: Hoks, ref: parts.PartRef) -> PartView:
