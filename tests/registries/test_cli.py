@@ -33,7 +33,7 @@ def test_import_prints_counts_per_registry(cli: typer.Typer) -> None:
     assert result.exit_code == 0, result.output
     assert "Koski study rights" in result.output
     assert "15" in result.output
-    assert "51 new, 0 updated" in result.output
+    assert "201 new, 0 updated" in result.output
 
 
 def test_export_writes_the_registry(cli: typer.Typer, tmp_path: Path) -> None:

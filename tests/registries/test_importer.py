@@ -71,7 +71,7 @@ class TestImportDemo:
         assert summary.koski_opiskeluoikeudet == 15
         assert summary.onr_henkilot == 13
         assert summary.organisaatiot == 11
-        assert (summary.created, summary.updated) == (51, 0)
+        assert (summary.created, summary.updated) == (201, 0)
         assert counts(db) == {
             "registry_koski_oppija": 12,
             "registry_koski_opiskeluoikeus": 15,
@@ -82,7 +82,7 @@ class TestImportDemo:
     def test_accepts_a_session_factory(self, session_factory: sessionmaker[Session]) -> None:
         summary = import_directory(session_factory, DEMO_DATA_DIR)
 
-        assert summary.files == 36
+        assert summary.files == 60
 
     def test_ignores_the_hoks_documents_beside_the_registries(self, db: Engine) -> None:
         summary = import_directory(db, DEMO_DATA_DIR)

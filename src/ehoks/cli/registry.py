@@ -1,5 +1,5 @@
-"""``ehoks registry …``: load and dump the local registry (Koski, ONR, Organisaatio), refresh the
-learner and study-right index, merge ONR duplicates."""
+"""``ehoks registry …``: load and dump the local registry (Koski, ONR, Organisaatio, Koodisto,
+ePerusteet), refresh the learner and study-right index, merge ONR duplicates."""
 
 from __future__ import annotations
 
@@ -24,15 +24,17 @@ from ehoks.registries.local import (
 )
 
 app = typer.Typer(
-    help="The local registry: Koski study rights, ONR persons and organisations kept in the "
-    "database and loaded from JSON files in the real services' response shapes.",
+    help="The local registry: Koski study rights, ONR persons, organisations, Koodisto codes and "
+    "ePerusteet qualifications kept in the database and loaded from JSON files in the real "
+    "services' response shapes.",
     no_args_is_help=True,
 )
 
 Directory = Annotated[
     Path,
     typer.Argument(
-        help="Directory with koski/, onr/ and organisaatio/ subdirectories of *.json files.",
+        help="Directory with koski/, onr/, organisaatio/, koodisto/ and eperusteet/ "
+        "subdirectories of *.json files.",
         file_okay=False,
     ),
 ]
@@ -52,6 +54,10 @@ def _table(summary: ImportSummary | ExportSummary) -> Table:
     table.add_row("Koski study rights", str(summary.koski_opiskeluoikeudet))
     table.add_row("ONR persons", str(summary.onr_henkilot))
     table.add_row("Organisations", str(summary.organisaatiot))
+    table.add_row("Koodisto code versions", str(summary.koodisto_koodit))
+    table.add_row("ePerusteet perusteet", str(summary.eperusteet_perusteet))
+    table.add_row("ePerusteet units", str(summary.eperusteet_tutkinnon_osat))
+    table.add_row("ePerusteet TUVA parts", str(summary.eperusteet_koulutuksen_osat))
     return table
 
 

@@ -1,8 +1,9 @@
 """Demo data: an invented but realistic population for running the service offline.
 
-``data/koski``, ``data/onr`` and ``data/organisaatio`` are registry data files for
-``ehoks registry import`` (see ``ehoks.registries.local.importer``); ``data/hoks`` holds HOKS
-documents in the service API's POST wire format, one per study right that has a plan.
+``data/koski``, ``data/onr``, ``data/organisaatio``, ``data/koodisto`` and ``data/eperusteet``
+are registry data files for ``ehoks registry import`` (see ``ehoks.registries.local.importer``);
+``data/hoks`` holds HOKS documents in the service API's POST wire format, one per study right
+that has a plan.
 
 Who is who (OIDs from ``oids.py``, so every check digit is valid): two education providers under
 the OPH root, Koulutuskuntayhtymä Järviseutu (Järviseudun ammattiopisto and aikuisopisto) and

@@ -1,4 +1,5 @@
-"""Loads the demo: registry data, a demo service client and a dozen HOKSes."""
+"""Loads the demo: registry data, a demo service client and a dozen HOKSes (or a population
+written by ``demo generate``: any registry directory with a ``hoks/`` beside the registries)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ class DemoSummary:
     hoks_existing: int
 
 
-def load_demo(settings: Settings, engine: Engine) -> DemoSummary:
+def load_demo(settings: Settings, engine: Engine, directory: Path = DATA_DIR) -> DemoSummary:
     """Idempotent: running it twice leaves one copy of everything."""
     if settings.environment == "production":
         raise RuntimeError("demo data is never loaded into a production environment")
-    summary = import_directory(engine, DATA_DIR)
+    summary = import_directory(engine, directory)
     session_factory = make_session_factory(engine)
     with transaction(session_factory) as session:
         if ServiceClientRepository(session).get(DEMO_CLIENT_ID) is None:
@@ -48,7 +49,7 @@ def load_demo(settings: Settings, engine: Engine) -> DemoSummary:
             )
     deps = hoks_service.Deps(registries=build_registries(settings, engine), settings=settings)
     created = existing = 0
-    for path in sorted((DATA_DIR / "hoks").glob("*.json")):
+    for path in sorted((directory / "hoks").glob("*.json")):
         body = json.loads(path.read_text(encoding="utf-8"))
         with transaction(session_factory) as session:
             if HoksRepository(session).get_by_opiskeluoikeus(body["opiskeluoikeus-oid"]):

@@ -38,7 +38,8 @@ def get(registry: RegistryHttpClient) -> object:
 class TestTimeouts:
     def test_a_registry_that_hangs_is_unavailable_after_each_try_times_out(self, fake):
         fake.on("GET", PATH, Hang())
-        registry = client(fake.url, read_timeout_seconds=0.05)
+        # Generous enough that a loaded machine still connects, far below the hang's length.
+        registry = client(fake.url, read_timeout_seconds=0.2)
 
         with pytest.raises(RegistryUnavailable) as raised:
             get(registry)

@@ -168,7 +168,8 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _koodi_uri(document: dict[str, Any]) -> str | None:
+def koodi_uri_of(document: dict[str, Any]) -> str | None:
+    """The code of a unit or sub-area: ``koodiUri``, or the older documents' ``koodi.uri``."""
     uri = document.get("koodiUri")
     if isinstance(uri, str) and uri:
         return uri
@@ -274,7 +275,7 @@ def tutkinnon_osa_from_document(
 ) -> TutkinnonOsa:
     return TutkinnonOsa(
         id=_int(document.get("id")) or 0,
-        koodi_uri=_koodi_uri(document) or "",
+        koodi_uri=koodi_uri_of(document) or "",
         nimi=teksti(document.get("nimi")),
         laajuus=laajuus,
         peruste_id=peruste_id,
@@ -286,7 +287,7 @@ def tutkinnon_osa_from_document(
         arviointi=arviointi_from_document(document.get("arviointi")),
         osa_alueet=tuple(
             OsaAlue(
-                id=_int(alue.get("id")), koodi_uri=_koodi_uri(alue), nimi=teksti(alue.get("nimi"))
+                id=_int(alue.get("id")), koodi_uri=koodi_uri_of(alue), nimi=teksti(alue.get("nimi"))
             )
             for alue in _list(document.get("osaAlueet"))
             if isinstance(alue, dict)
@@ -307,7 +308,7 @@ def tutkinnon_osat_from_peruste(peruste: dict[str, Any], koodi_uri: str) -> list
             diaarinumero=diaarinumero if isinstance(diaarinumero, str) else None,
         )
         for osa in _list(peruste.get("tutkinnonOsat"))
-        if isinstance(osa, dict) and _koodi_uri(osa) == koodi_uri
+        if isinstance(osa, dict) and koodi_uri_of(osa) == koodi_uri
     ]
 
 

@@ -1,5 +1,7 @@
-"""The local registry: Koski, ONR and Organisaatio answered from tables in our own database,
-loaded from JSON files in the real services' response shapes (``ehoks registry import``)."""
+"""The local registry: Koski, ONR, Organisaatio, Koodisto and ePerusteet answered from tables in
+our own database, loaded from JSON files in the real services' response shapes
+(``ehoks registry import``). The Koodisto and ePerusteet ports live in their own packages
+(``registries/koodisto/local.py``, ``registries/eperusteet/local.py``)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,9 @@ its OID, so an export imported into an empty database gives the same registry ag
 
 * ``koski/<oppija oid>.json``: ``{"henkilö": ..., "opiskeluoikeudet": [...]}``;
 * ``koski/<opiskeluoikeus oid>.json``: a study right imported without its learner;
-* ``onr/<oid>.json`` and ``organisaatio/<oid>.json``: one document each.
+* ``onr/<oid>.json`` and ``organisaatio/<oid>.json``: one document each;
+* ``koodisto/<koodisto>.json`` and ``eperusteet/…``: as ``koodisto_data`` and
+  ``eperusteet_data`` describe.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from sqlalchemy import Engine
 
 from ehoks.db import read_only_session_factory
 from ehoks.registries.errors import RegistryExportError
+from ehoks.registries.local.eperusteet_data import EperusteetExport, eperusteet_files
 from ehoks.registries.local.importer import REGISTRY_DIRS
+from ehoks.registries.local.koodisto_data import koodisto_files
 from ehoks.registries.local.models import (
     KoskiOppija,
     OnrHenkilo,
@@ -35,6 +39,10 @@ class ExportSummary:
     koski_opiskeluoikeudet: int
     onr_henkilot: int
     organisaatiot: int
+    koodisto_koodit: int = 0
+    eperusteet_perusteet: int = 0
+    eperusteet_tutkinnon_osat: int = 0
+    eperusteet_koulutuksen_osat: int = 0
 
 
 def _write(path: Path, document: Any) -> None:
@@ -86,10 +94,23 @@ def export_directory(engine: Engine, path: Path | str) -> ExportSummary:
             _write(target / "organisaatio" / f"{organisaatio.oid}.json", organisaatio.document)
             files += 1
             organisaatiot += 1
+        koodit = 0
+        for name, elements in koodisto_files(session):
+            _write(target / "koodisto" / name, elements)
+            files += 1
+            koodit += len(elements)
+        eperusteet = EperusteetExport()
+        for name, document in eperusteet_files(session, eperusteet):
+            _write(target / "eperusteet" / name, document)
+            files += 1
     return ExportSummary(
         files=files,
         koski_oppijat=oppijat,
         koski_opiskeluoikeudet=opiskeluoikeudet,
         onr_henkilot=henkilot,
         organisaatiot=organisaatiot,
+        koodisto_koodit=koodit,
+        eperusteet_perusteet=eperusteet.perusteet,
+        eperusteet_tutkinnon_osat=len(eperusteet.tutkinnon_osat),
+        eperusteet_koulutuksen_osat=eperusteet.koulutuksen_osat,
     )

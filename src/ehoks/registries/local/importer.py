@@ -22,6 +22,10 @@ services' response shapes (read in name order; other files are ignored):
     ``nimi``, ``parentOid``, ``parentOidPath`` = ``|root|…|parent|``, ``tyypit`` or the older
     ``organisaatiotyypit``), one per file or a list (``POST /findbyoids`` answers a list).
 
+``koodisto/`` and ``eperusteet/``
+    Koodisto code elements and ePerusteet perusteet, units and TUVA parts; see
+    ``koodisto_data`` and ``eperusteet_data`` for the shapes.
+
 Importing upserts: every record a file describes is inserted or replaced; nothing is deleted.
 All files are read and checked before anything is written, and everything is written in one
 transaction, so a malformed file stops the import with an error naming the file and the problem
@@ -31,7 +35,6 @@ and nothing is stored.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,19 +46,29 @@ from sqlalchemy.orm import Session, sessionmaker
 from ehoks.db import make_session_factory
 from ehoks.registries.errors import RegistryImportError
 from ehoks.registries.koski.schemas import opiskeluoikeus_from_koski
+from ehoks.registries.local.eperusteet_data import (
+    EperusteetData,
+    read_eperusteet,
+    store_eperusteet,
+)
+from ehoks.registries.local.koodisto_data import KoodistoData, read_koodisto, store_koodisto
 from ehoks.registries.local.models import (
     KoskiOpiskeluoikeus,
     KoskiOppija,
     OnrHenkilo,
     OrganisaatioRecord,
 )
+from ehoks.registries.local.reading import Problem as _Problem
+from ehoks.registries.local.reading import items as _items
+from ehoks.registries.local.reading import join as _join
+from ehoks.registries.local.reading import obj as _obj
+from ehoks.registries.local.reading import oid as _oid
+from ehoks.registries.local.reading import problem_at as _where
 from ehoks.registries.local.repository import RegistryRepository
 from ehoks.registries.onr.schemas import master_oid_of
 from ehoks.registries.organisaatio.schemas import format_parent_oid_path, parse_parent_oid_path
 
-REGISTRY_DIRS = ("koski", "onr", "organisaatio")
-
-_OID_RE = re.compile(r"^[0-9]+(\.[0-9]+)+$")
+REGISTRY_DIRS = ("koski", "onr", "organisaatio", "koodisto", "eperusteet")
 
 
 @dataclass
@@ -69,6 +82,8 @@ class RegistryData:
     )
     onr_henkilot: dict[str, dict[str, Any]] = field(default_factory=dict)
     organisaatiot: dict[str, dict[str, Any]] = field(default_factory=dict)
+    koodisto: KoodistoData = field(default_factory=KoodistoData)
+    eperusteet: EperusteetData = field(default_factory=EperusteetData)
     files: int = 0
 
 
@@ -81,33 +96,10 @@ class ImportSummary:
     organisaatiot: int
     created: int
     updated: int
-
-
-class _Problem(Exception):
-    """A problem inside one file; ``read_directory`` adds the file name."""
-
-
-def _where(where: str, problem: str) -> _Problem:
-    return _Problem(f"{where}: {problem}" if where else problem)
-
-
-def _oid(value: Any, where: str, key: str) -> str:
-    if not isinstance(value, str) or not _OID_RE.match(value):
-        raise _where(where, f"'{key}' must be an OID string, got {value!r}")
-    return value
-
-
-def _obj(value: Any, where: str, expected: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _where(where, f"expected {expected}, got {type(value).__name__}")
-    return value
-
-
-def _items(document: Any) -> list[tuple[str, Any]]:
-    """A file's records with their location: the document itself, or each item of a list."""
-    if isinstance(document, list):
-        return [(f"[{index}]", item) for index, item in enumerate(document)]
-    return [("", document)]
+    koodisto_koodit: int = 0
+    eperusteet_perusteet: int = 0
+    eperusteet_tutkinnon_osat: int = 0
+    eperusteet_koulutuksen_osat: int = 0
 
 
 # Koski
@@ -164,10 +156,6 @@ def _add_opiskeluoikeus(
 
 def _is_bare_henkilo(henkilo: dict[str, Any]) -> bool:
     return set(henkilo) <= {"oid"}
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
 
 
 # ONR
@@ -233,7 +221,21 @@ def _read_organisaatio(document: Any, data: RegistryData) -> None:
         data.organisaatiot[oid] = obj
 
 
-_READERS = {"koski": _read_koski, "onr": _read_onr, "organisaatio": _read_organisaatio}
+def _read_koodisto(document: Any, data: RegistryData) -> None:
+    read_koodisto(document, data.koodisto)
+
+
+def _read_eperusteet(document: Any, data: RegistryData) -> None:
+    read_eperusteet(document, data.eperusteet)
+
+
+_READERS = {
+    "koski": _read_koski,
+    "onr": _read_onr,
+    "organisaatio": _read_organisaatio,
+    "koodisto": _read_koodisto,
+    "eperusteet": _read_eperusteet,
+}
 
 
 def read_directory(path: Path) -> RegistryData:
@@ -300,12 +302,19 @@ def store(session: Session, data: RegistryData, *, now: datetime) -> ImportSumma
             "parent_oid_path": format_parent_oid_path(path),
         }
         created += repository.upsert(OrganisaatioRecord, oid, values, now)
+    created += store_koodisto(session, data.koodisto, now=now)
+    created += store_eperusteet(session, data.eperusteet, now=now)
     session.flush()
+    eperusteet = data.eperusteet
     total = (
         len(data.koski_oppijat)
         + len(data.koski_opiskeluoikeudet)
         + len(data.onr_henkilot)
         + len(data.organisaatiot)
+        + len(data.koodisto.koodit)
+        + len(eperusteet.perusteet)
+        + len(eperusteet.tutkinnon_osat)
+        + len(eperusteet.koulutuksen_osat)
     )
     return ImportSummary(
         files=data.files,
@@ -315,6 +324,10 @@ def store(session: Session, data: RegistryData, *, now: datetime) -> ImportSumma
         organisaatiot=len(data.organisaatiot),
         created=created,
         updated=total - created,
+        koodisto_koodit=len(data.koodisto.koodit),
+        eperusteet_perusteet=len(eperusteet.perusteet),
+        eperusteet_tutkinnon_osat=len(eperusteet.tutkinnon_osat),
+        eperusteet_koulutuksen_osat=len(eperusteet.koulutuksen_osat),
     )
 
 
