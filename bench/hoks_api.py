@@ -52,6 +52,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=64, help="creates before measuring")
     parser.add_argument("--json-out", type=Path, help="write every figure here as JSON too")
     parser.add_argument("--profile", type=Path, help="py-spy the workers, stacks to this dir")
+    parser.add_argument(
+        "--profile-active",
+        action="store_true",
+        help="sample every active thread without pausing (default: the GIL holder only)",
+    )
     parser.add_argument("--skip-raw", action="store_true", help="skip the raw-insert baseline")
     parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
     args = parser.parse_args()
@@ -100,6 +105,7 @@ def post_plan(
 
 def run_phase(
     name: str,
+    database: Database,
     server: Server,
     watch: procstats.ServerWatch,
     recorder: pyspy.Recorder | None,
@@ -107,15 +113,22 @@ def run_phase(
 ) -> dict[str, Any]:
     if recorder is not None:
         recorder.start(name, server.worker_pids())
+    sessions = database.sessions()
     before, self_before = watch.snapshot(), _self_cpu()
     result = wrkload.run(**wrk_args)
     cpu = watch.snapshot().since(before)
+    time.sleep(0.5)  # backends report their session at exit
+    opened = database.sessions() - sessions - 1  # less our own query's session
     cpu["load_generator_cpu_s"] = result.cpu_seconds
     cpu["bench_script_cpu_s"] = _self_cpu() - self_before
+    ours = ("server_cpu_s", "postgres_cpu_s", "load_generator_cpu_s", "bench_script_cpu_s")
+    cpu["other_processes_cpu_s"] = max(0.0, cpu["machine_busy_cpu_s"] - sum(cpu[k] for k in ours))
     figures = result.summary()
     figures["cpu"] = {k: round(v, 2) for k, v in cpu.items()}
+    figures["db_connections_opened"] = opened
     if recorder is not None:
         figures["profile"] = pyspy.breakdown(recorder.stop())
+        figures["profile"]["mode"] = "GIL holder" if recorder.gil else "active threads"
     print_phase(name, figures)
     return figures
 
@@ -146,8 +159,7 @@ def print_phase(name: str, f: dict[str, Any]) -> None:
     for sample in f["error_samples"]:
         print(f"     {sample}")
     cap = cpu["machine_capacity_cpu_s"] or 1.0
-    ours = ("server_cpu_s", "postgres_cpu_s", "load_generator_cpu_s", "bench_script_cpu_s")
-    other = max(0.0, cpu["machine_busy_cpu_s"] - sum(cpu[k] for k in ours))
+    other = cpu["other_processes_cpu_s"]
     cores = (os.cpu_count() or 1) / cap
     per_req = 1000 / max(1, f["requests"])
     print(
@@ -162,12 +174,16 @@ def print_phase(name: str, f: dict[str, Any]) -> None:
         f"  postgres {cpu['postgres_cpu_s'] * per_req:.2f} ms"
         f"  wrk {cpu['load_generator_cpu_s'] * per_req:.3f} ms"
     )
+    print(
+        f"   PostgreSQL connections opened to the benchmark database: {f['db_connections_opened']}"
+        f" ({f['db_connections_opened'] * per_req / 1000:.2f} per request)"
+    )
     if "profile" in f:
         print_profile(f["profile"])
 
 
 def print_profile(profile: dict[str, Any]) -> None:
-    print(f"   py-spy ({profile['samples']} samples, GIL holder): by innermost library")
+    print(f"   py-spy: {profile['samples']} samples ({profile['mode']}), by innermost library")
     for key, share in profile["by_leaf"].items():
         print(f"     {share:6.1%}  {key}")
     print("   by request step (inclusive, overlapping)")
@@ -185,7 +201,7 @@ def main() -> int:
     wrk = wrkload.ensure_wrk()
     recorder = None
     if args.profile:
-        recorder = pyspy.Recorder(pyspy.ensure_pyspy(), args.profile)
+        recorder = pyspy.Recorder(pyspy.ensure_pyspy(), args.profile, gil=not args.profile_active)
     database = Database(args.database_url, args.database_name)
     work = Path(tempfile.mkdtemp(prefix="ehoks-bench-"))
     results: dict[str, Any] = {"machine": machine(), "wrk": wrkload.wrk_version(wrk)}
@@ -234,7 +250,7 @@ def main() -> int:
 
         server = Server(env, args.workers, work / "server.log")
         server.start()
-        watch = procstats.ServerWatch(server.pid, database.name).start()
+        watch = procstats.ServerWatch(server.pid).start()
         token = server.token()
         print(f"server up on {server.base_url}: pid {server.pid}, workers {server.worker_pids()}")
         common = {
@@ -244,7 +260,7 @@ def main() -> int:
         wrkload.run(**common, mode="post", data_dir=work / "warm", seconds=300,
                     quota_per_thread=warm_quota)  # fmt: skip
         results["create"] = run_phase(
-            "create", server, watch, recorder, **common, mode="post",
+            "create", database, server, watch, recorder, **common, mode="post",
             data_dir=work / "create", seconds=3600, quota_per_thread=quota,
         )  # fmt: skip
         ids = [int(row[0]) for row in database.query("SELECT id FROM hoks ORDER BY id")]
@@ -253,11 +269,11 @@ def main() -> int:
         wrkload.run(**common, mode="get", data_dir=work / "read", seconds=2)
         for name, path in (("floor: no-DB page", DOC), ("floor: healthcheck", HEALTH)):
             results[name] = run_phase(
-                name, server, watch, None, **{**common, "path": path}, mode="fixed",
+                name, database, server, watch, None, **{**common, "path": path}, mode="fixed",
                 data_dir=work / "read", seconds=min(5.0, args.read_seconds),
             )  # fmt: skip
         results["read"] = run_phase(
-            "read", server, watch, recorder, **common, mode="get", data_dir=work / "read",
+            "read", database, server, watch, recorder, **common, mode="get", data_dir=work / "read",
             seconds=args.read_seconds,
         )  # fmt: skip
         watch.stop()

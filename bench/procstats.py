@@ -67,32 +67,22 @@ def cmdline(pid: int) -> str:
     return (_read(f"/proc/{pid}/cmdline") or "").replace("\0", " ").strip()
 
 
-# PostgreSQL's shared background processes: their work (WAL writing, checkpoints) is done for
-# every database, the benchmark's included.
-_PG_BACKGROUND = (
-    "walwriter",
-    "checkpointer",
-    "background writer",
-    "autovacuum launcher",
-    "logical replication launcher",
-)
+def postgres_pids() -> list[int]:
+    """Every process of the PostgreSQL server (postmaster, backends, background workers)."""
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and (_read(f"{entry}/comm") or "").strip() == "postgres"
+    ]
 
 
-def postgres_pids(database: str | None = None) -> list[int]:
-    """The PostgreSQL server's processes; with ``database``, only the backends connected to
-    that database and the shared background processes (not other databases' backends)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or (_read(f"{entry}/comm") or "").strip() != "postgres":
-            continue
-        line = cmdline(int(entry.name))
-        if (
-            database is None
-            or f" {database} " in f"{line} "
-            or any(line.endswith(name) for name in _PG_BACKGROUND)
-        ):
-            pids.append(int(entry.name))
-    return pids
+def reaped_children_cpu(pid: int) -> float:
+    """CPU time of the children ``pid`` has reaped (the postmaster: its exited backends)."""
+    text = _read(f"/proc/{pid}/stat")
+    if not text:
+        return 0.0
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / CLK_TCK
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -106,33 +96,41 @@ def machine_cpu() -> tuple[float, float]:
 @dataclass
 class CpuSnapshot:
     server: float
-    postgres: dict[int, float]
+    postgres: dict[int, float]  # live PostgreSQL processes
+    postgres_reaped: float  # exited backends, as their postmaster counts them
     machine_busy: float
     machine_total: float
 
     def since(self, start: CpuSnapshot) -> dict[str, float]:
-        """CPU seconds spent between ``start`` and this snapshot, and the machine's capacity."""
+        """CPU seconds spent between ``start`` and this snapshot, and the machine's capacity.
+
+        PostgreSQL's figure covers every database on the server (a backend that exits takes
+        its database name with it): short-lived connections would otherwise go uncounted."""
+        live = sum(cpu - start.postgres.get(pid, 0.0) for pid, cpu in self.postgres.items())
+        gone = sum(cpu for pid, cpu in start.postgres.items() if pid not in self.postgres)
         return {
             "server_cpu_s": self.server - start.server,
-            "postgres_cpu_s": sum(
-                cpu - start.postgres.get(pid, 0.0) for pid, cpu in self.postgres.items()
-            ),
+            "postgres_cpu_s": live + (self.postgres_reaped - start.postgres_reaped) - gone,
             "machine_busy_cpu_s": self.machine_busy - start.machine_busy,
             "machine_capacity_cpu_s": self.machine_total - start.machine_total,
         }
 
 
-def postgres_snapshot(database: str | None = None) -> dict[int, float]:
-    return {pid: cpu_seconds(pid) for pid in postgres_pids(database)}
+def postgres_snapshot() -> tuple[dict[int, float], float]:
+    pids = postgres_pids()
+    postmasters = [p for p in pids if not cmdline(p).startswith("postgres:")]
+    return (
+        {pid: cpu_seconds(pid) for pid in pids},
+        sum(reaped_children_cpu(pid) for pid in postmasters),
+    )
 
 
 class ServerWatch:
     """Samples the server's process tree every ``interval`` seconds in a background thread:
     the peak of the summed RSS, and CPU snapshots for phases."""
 
-    def __init__(self, root_pid: int, database: str | None, interval: float = 0.2) -> None:
+    def __init__(self, root_pid: int, interval: float = 0.2) -> None:
         self.root_pid = root_pid
-        self.database = database
         self.interval = interval
         self.peak_rss = 0
         self.peak_processes = 0
@@ -173,9 +171,11 @@ class ServerWatch:
         busy, total = machine_cpu()
         with self._lock:
             server = sum(self._cpu.values())
+        postgres, reaped = postgres_snapshot()
         return CpuSnapshot(
             server=server,
-            postgres=postgres_snapshot(self.database),
+            postgres=postgres,
+            postgres_reaped=reaped,
             machine_busy=busy,
             machine_total=total,
         )

@@ -2,10 +2,12 @@
 running processes, no change to the server), and a breakdown of the samples into where the time
 goes: validation, JSON, database, auth, framework.
 
-Idle threads are left out (py-spy's default), so the samples approximate the workers' CPU
-time: waiting for the database or for the GIL is not in them. Native frames are not sampled,
-so time in a C extension (orjson, pydantic-core, psycopg's C parts) counts for the Python
-function that called it. The breakdown is by the innermost recognised frame of each
+By default only the thread holding the GIL is sampled (``--gil``; py-spy pauses the worker
+for each sample, which slows it a little): the samples then show where the workers' Python CPU
+time goes, and waiting for the database or for the GIL is not in them. ``gil=False`` samples
+every thread that is not idle instead, without pausing. Native frames are not sampled, so time
+in a C extension (orjson, pydantic-core, psycopg's C parts) counts for the Python function
+that called it. The breakdown is by the innermost recognised frame of each
 stack, so time in orjson called from SQLAlchemy counts as JSON, not as SQLAlchemy.
 """
 
@@ -52,6 +54,8 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("request_hash (sha256 of sorted body)", "request_hash ("),
     ("assign_module_ids", "assign_module_ids ("),
     ("HoksRepository.add (insert hoks + projections)", "add (ehoks/hoks/repository.py"),
+    ("learner index: fetch_input (3 registry reads)", "fetch_input (ehoks/oppijaindex/"),
+    ("learner index: store (2 SELECT + 2 INSERT)", "store (ehoks/oppijaindex/"),
     ("HoksRepository.get (select hoks)", "get (ehoks/hoks/repository.py"),
     ("full_view / read_view", "full_view ("),
     ("envelope (response orjson.dumps)", "envelope ("),
@@ -76,8 +80,9 @@ def ensure_pyspy() -> str:
 class Recorder:
     """``py-spy record`` on each worker for the length of one phase."""
 
-    def __init__(self, pyspy: str, out_dir: Path, rate: int = 250) -> None:
+    def __init__(self, pyspy: str, out_dir: Path, *, gil: bool = True, rate: int = 200) -> None:
         self.pyspy = pyspy
+        self.gil = gil
         self.out_dir = out_dir
         self.rate = rate
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -89,7 +94,8 @@ class Recorder:
         for pid in pids:
             out = self.out_dir / f"{label}-{pid}.txt"
             self.files.append(out)
-            options = f"--rate {self.rate} --format raw --nonblocking".split()
+            options = f"--rate {self.rate} --format raw".split()
+            options.append("--gil" if self.gil else "--nonblocking")
             command = [self.pyspy, "record", "--pid", str(pid), *options, "--output", str(out)]
             self.processes.append(
                 subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -79,6 +79,14 @@ class Database:
         with psycopg.connect(self.conninfo) as connection:
             return connection.execute(statement).fetchall()
 
+    def sessions(self) -> int:
+        """Sessions established to this database so far, as backends have reported them
+        (``pg_stat_database.sessions``; a backend reports at the latest when it exits)."""
+        rows = self.query(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return int(rows[0][0])
+
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
 

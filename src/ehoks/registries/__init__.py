@@ -57,7 +57,9 @@ def build_registries(settings: Settings, engine: Engine) -> Registries:
         return Registries(
             koski=LocalKoski(engine),
             onr=LocalOnr(engine),
-            organisaatio=LocalOrganisaatio(engine),
+            organisaatio=LocalOrganisaatio(
+                engine, cache_ttl_seconds=settings.registries.local_organisaatio_cache_ttl_seconds
+            ),
             koodisto=LocalKoodisto(engine),
             eperusteet=LocalEperusteet(engine),
         )

@@ -119,3 +119,7 @@ class RegistrySettings(BaseModel):
 
     koski_oppija_cache_max_entries: int = Field(default=30, ge=0)
     """Entries of the ``POST sure/oids`` cache (original: 30)."""
+
+    local_organisaatio_cache_ttl_seconds: float = Field(default=60.0, ge=0)
+    """``local`` mode: how long an organisation's ancestors are kept in memory for access
+    decisions; a re-import of the organisation registry shows within this time."""

@@ -8,8 +8,10 @@ are our own failures, not a registry being unavailable.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -78,12 +80,37 @@ class LocalOnr(_LocalRegistry):
 
 
 class LocalOrganisaatio(_LocalRegistry):
+    """Organisations; the ancestors of each are cached for ``cache_ttl_seconds``.
+
+    Every access decision asks for the HOKS's institution's ancestors, so without a cache every
+    request would pay a second database round trip for data that changes a few times a year.
+    A re-import shows in access decisions within the cache's lifetime.
+    """
+
+    def __init__(self, engine: Engine, *, cache_ttl_seconds: float = 60.0) -> None:
+        super().__init__(engine)
+        self._ancestors: TTLCache[str, tuple[str, ...]] = TTLCache(
+            maxsize=10_000, ttl=cache_ttl_seconds
+        )
+        self._lock = threading.Lock()
+
     def get_organisaatio(self, oid: str) -> Organisaatio | None:
         with self._sessions() as session:
             row = RegistryRepository(session).get(OrganisaatioRecord, oid)
             return None if row is None else organisaatio_from_document(row.document)
 
     def ancestors_and_self(self, oid: str) -> tuple[str, ...] | None:
+        with self._lock:
+            cached = self._ancestors.get(oid)
+        if cached is not None:
+            return cached
+        found = self._read_ancestors_and_self(oid)
+        if found is not None:  # an unknown organisation is asked again next time
+            with self._lock:
+                self._ancestors[oid] = found
+        return found
+
+    def _read_ancestors_and_self(self, oid: str) -> tuple[str, ...] | None:
         with self._sessions() as session:
             repository = RegistryRepository(session)
             row = repository.get(OrganisaatioRecord, oid)
