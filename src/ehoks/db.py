@@ -134,6 +134,19 @@ def read_only_session_factory(engine: Engine) -> sessionmaker[Session]:
     )
 
 
+def single_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for lookups of one or two independent rows (the local registries): on
+    PostgreSQL they run in autocommit, which saves the BEGIN and ROLLBACK round trips; SQLite
+    reads are deferred transactions as in ``read_only_session_factory``."""
+    if engine.dialect.name == "postgresql":
+        return sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            autoflush=False,
+        )
+    return read_only_session_factory(engine)
+
+
 @contextmanager
 def transaction(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work for the CLI and jobs: commit on success, roll back on any error."""

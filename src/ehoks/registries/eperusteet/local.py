@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ehoks.db import read_only_session_factory
+from ehoks.db import single_read_session_factory
 from ehoks.registries.eperusteet.schemas import (
     KoulutuksenOsa,
     Peruste,
@@ -43,7 +43,7 @@ class LocalEperusteet:
     def __init__(self, engine: Engine | None = None) -> None:
         # Without an engine (the default of a hand-built ``Registries``) nothing is known.
         self._sessions: sessionmaker[Session] | None = (
-            None if engine is None else read_only_session_factory(engine)
+            None if engine is None else single_read_session_factory(engine)
         )
 
     def find_tutkinnon_osat(self, koodi_uri: str) -> list[TutkinnonOsa]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ehoks.db import read_only_session_factory
+from ehoks.db import single_read_session_factory
 from ehoks.registries.koodisto.schemas import Koodi, koodi_from_koodisto
 from ehoks.registries.local.repository import KoodistoRepository
 
@@ -20,7 +20,7 @@ class LocalKoodisto:
     def __init__(self, engine: Engine | None = None) -> None:
         # Without an engine (the default of a hand-built ``Registries``) no code is known.
         self._sessions: sessionmaker[Session] | None = (
-            None if engine is None else read_only_session_factory(engine)
+            None if engine is None else single_read_session_factory(engine)
         )
 
     def get_koodi(self, koodi_uri: str, versio: int | None = None) -> Koodi | None:

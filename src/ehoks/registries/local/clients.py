@@ -15,7 +15,7 @@ from cachetools import TTLCache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ehoks.db import read_only_session_factory
+from ehoks.db import single_read_session_factory
 from ehoks.registries.koski.schemas import Opiskeluoikeus, opiskeluoikeus_from_koski
 from ehoks.registries.local.models import (
     KoskiOpiskeluoikeus,
@@ -38,7 +38,7 @@ _MAX_DEPTH = 32
 
 class _LocalRegistry:
     def __init__(self, engine: Engine) -> None:
-        self._sessions: sessionmaker[Session] = read_only_session_factory(engine)
+        self._sessions: sessionmaker[Session] = single_read_session_factory(engine)
 
 
 class LocalKoski(_LocalRegistry):
