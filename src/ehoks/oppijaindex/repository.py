@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
@@ -20,9 +23,19 @@ class OppijaIndexRepository:
     def opiskeluoikeus(self, oid: str) -> IndexOpiskeluoikeus | None:
         return self.session.get(IndexOpiskeluoikeus, oid)
 
-    def add(self, row: IndexOppija | IndexOpiskeluoikeus) -> None:
-        self.session.add(row)
-        self.session.flush()
+    def upsert(
+        self, model: type[IndexOppija] | type[IndexOpiskeluoikeus], values: dict[str, Any]
+    ) -> None:
+        """Insert the row or overwrite it, in one statement (both engines know ON CONFLICT):
+        this runs on every HOKS write, where a read-then-write would cost two round trips."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(model).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["oid"],
+            set_={key: statement.excluded[key] for key in values if key != "oid"},
+        )
+        self.session.execute(statement)
 
     def hankintakoulutukset(self, opiskeluoikeus_oid: str) -> Sequence[str]:
         return self.session.scalars(

@@ -156,12 +156,7 @@ def onr_merge(
 
 
 def _upsert_oppija(repository: OppijaIndexRepository, henkilo: Henkilo, *, now: datetime) -> None:
-    row = repository.oppija(henkilo.oid)
-    if row is None:
-        repository.add(IndexOppija(oid=henkilo.oid, nimi=henkilo.nimi, updated_at=now))
-    elif row.nimi != henkilo.nimi:
-        row.nimi = henkilo.nimi
-        row.updated_at = now
+    repository.upsert(IndexOppija, {"oid": henkilo.oid, "nimi": henkilo.nimi, "updated_at": now})
 
 
 def _upsert_opiskeluoikeus(
@@ -172,27 +167,25 @@ def _upsert_opiskeluoikeus(
     now: datetime,
     hankintakoulutus_of: str | None = None,
 ) -> None:
-    values = {
-        "oppija_oid": oppija_oid,
-        "oppilaitos_oid": opiskeluoikeus.oppilaitos_oid,
-        "koulutustoimija_oid": opiskeluoikeus.koulutustoimija_oid,
-        "tutkinto_nimi": opiskeluoikeus.tutkinto_nimi,
-        "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
-        "alkamispaiva": opiskeluoikeus.alkamispaiva,
-        "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
-        "hankintakoulutus_opiskeluoikeus_oid": hankintakoulutus_of,
-        "hankintakoulutus_jarjestaja_oid": (
-            opiskeluoikeus.sisaltyy_oppilaitos_oid if hankintakoulutus_of else None
-        ),
-        # Koski answered for it just now, so it is not missing (any more).
-        "koski404": False,
-    }
-    row = repository.opiskeluoikeus(opiskeluoikeus.oid)
-    if row is None:
-        repository.add(IndexOpiskeluoikeus(oid=opiskeluoikeus.oid, updated_at=now, **values))
-        return
-    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-    for key, value in changed.items():
-        setattr(row, key, value)
-    if changed:
-        row.updated_at = now
+    """Write the study right's row as Koski describes it now; ``updated_at`` is when the index
+    last heard of it from Koski."""
+    repository.upsert(
+        IndexOpiskeluoikeus,
+        {
+            "oid": opiskeluoikeus.oid,
+            "oppija_oid": oppija_oid,
+            "oppilaitos_oid": opiskeluoikeus.oppilaitos_oid,
+            "koulutustoimija_oid": opiskeluoikeus.koulutustoimija_oid,
+            "tutkinto_nimi": opiskeluoikeus.tutkinto_nimi,
+            "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
+            "alkamispaiva": opiskeluoikeus.alkamispaiva,
+            "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
+            "hankintakoulutus_opiskeluoikeus_oid": hankintakoulutus_of,
+            "hankintakoulutus_jarjestaja_oid": (
+                opiskeluoikeus.sisaltyy_oppilaitos_oid if hankintakoulutus_of else None
+            ),
+            # Koski answered for it just now, so it is not missing (any more).
+            "koski404": False,
+            "updated_at": now,
+        },
+    )
