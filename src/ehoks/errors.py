@@ -51,10 +51,6 @@ class PreconditionFailed(EhoksError):
     status_code = 412
 
 
-class PreconditionRequired(EhoksError):
-    status_code = 428
-
-
 class RegistryUnavailable(EhoksError):
     """A national registry did not answer; nothing was written."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from ehoks.access.actor import OPH_ORGANISAATIO_OID, Actor, ServiceClientActor, SystemActor
+from ehoks.access.actor import OPH_ORGANISAATIO_OID, Actor, SystemActor
 from ehoks.access.errors import NoAccess
 
 Privilege = Literal["read", "write", "update", "delete"]
@@ -44,8 +44,3 @@ def require_oph_privilege(actor: Actor, privilege: Privilege) -> None:
         return
     if actor.organisaatio_oid != OPH_ORGANISAATIO_OID or privilege not in actor.privileges:
         raise NoAccess()
-
-
-def may_read_vipunen_feed(actor: Actor) -> bool:
-    """Any service client may read the anonymised feed, as in the original (D14 kept)."""
-    return isinstance(actor, ServiceClientActor | SystemActor)

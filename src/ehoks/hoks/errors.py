@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ehoks.errors import (
     BadRequest,
-    Conflict,
     NotFound,
     PreconditionFailed,
     Unprocessable,
@@ -110,8 +109,3 @@ class IdempotencyKeyReused(Unprocessable):
             "This Idempotency-Key was already used with a different request body; "
             "use a new key for a different request"
         )
-
-
-class IdempotencyKeyInProgress(Conflict):
-    def __init__(self) -> None:
-        super().__init__("A request with this Idempotency-Key is still being processed")

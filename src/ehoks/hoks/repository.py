@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -154,18 +154,6 @@ class HoksRepository:
             statement = statement.where(Hoks.oppija_oid == oppija_oid)
         return [(row[0], row[1]) for row in self.session.execute(statement.order_by(Hoks.id))]
 
-    def tyopaikkajaksot(self, hoks_id: int) -> Sequence[HoksTyopaikkajakso]:
-        return self.session.scalars(
-            select(HoksTyopaikkajakso)
-            .where(HoksTyopaikkajakso.hoks_id == hoks_id)
-            .order_by(HoksTyopaikkajakso.id)
-        ).all()
-
-    def nayttot(self, hoks_id: int) -> Sequence[HoksNaytto]:
-        return self.session.scalars(
-            select(HoksNaytto).where(HoksNaytto.hoks_id == hoks_id).order_by(HoksNaytto.id)
-        ).all()
-
     def _insert_projections(self, hoks_id: int, document: dict[str, Any]) -> None:
         jaksot = tyopaikkajakso_rows(hoks_id, document)
         if jaksot:
@@ -201,6 +189,3 @@ class HoksRepository:
             delete(IdempotencyKey).where(IdempotencyKey.created_at < older_than)
         )
         return int(getattr(result, "rowcount", 0) or 0)
-
-    def touch(self, hoks_id: int, now: datetime) -> None:
-        self.session.execute(update(Hoks).where(Hoks.id == hoks_id).values(updated_at=now))

@@ -1,7 +1,7 @@
 """The ports answered from the local registry tables.
 
 Each call opens its own short read-only session rather than joining the caller's: a registry
-answer is reference data, not part of the caller's unit of work, and the HTTP clients that will
+answer is reference data, not part of the caller's unit of work, and the HTTP clients that
 stand in for these hold no database session either. Database errors propagate unchanged; they
 are our own failures, not a registry being unavailable.
 """
