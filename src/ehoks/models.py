@@ -9,6 +9,9 @@ MODEL_MODULES = (
     "ehoks.access.models",
     "ehoks.registries.local.models",
     "ehoks.oppijaindex.models",
+    "ehoks.auth.models",
+    "ehoks.audit.models",
+    "ehoks.sharing.models",
 )
 
 

@@ -1,0 +1,37 @@
+"""The audit table: append-only, each event chained to the previous one by a SHA-256 hash."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ehoks.db import Base, JsonDocument, UtcDateTime
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+
+    # Position in the chain: gapless, assigned under the chain lock (not a sequence, which can
+    # skip numbers on rollback and would make a removed event indistinguishable from a gap).
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    actor_kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str] = mapped_column(String(320))
+    actor_role: Mapped[str | None] = mapped_column(String(64))
+    # Why the access was lawful (or attempted): provider, instructor, assessor, consent, own,
+    # administration, system.
+    legal_basis: Mapped[str | None] = mapped_column(String(32))
+    basis_ref: Mapped[str | None] = mapped_column(String(64))
+    oppija_oid: Mapped[str | None] = mapped_column(String(64), index=True)
+    hoks_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    part: Mapped[str | None] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonDocument)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,1 @@
+"""Authentication: identities, protocols (OIDC, CAS, e-mail one-time code) and sessions."""
