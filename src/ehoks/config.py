@@ -11,6 +11,10 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ehoks.auth.email_login import EmailLoginSettings
+from ehoks.auth.sessions import SessionSettings
+from ehoks.auth.settings import CasSettings, OidcSettings
+from ehoks.mail.settings import SmtpSettings
 from ehoks.registries.settings import RegistrySettings
 
 DEV_TOKEN_SECRET = "development-only-token-secret-change-me-0123456789"
@@ -59,6 +63,38 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = 24
     """How long an ``Idempotency-Key`` of ``POST /hoks`` is remembered."""
 
+    public_url: str = "http://localhost:8000"
+    """The address users reach this service at (scheme, host, port; no trailing slash). Login
+    return addresses and the links in e-mails are built on it."""
+
+    dev_login: bool = False
+    """Offer the development login (pick a seeded official or student without a password).
+    Refused unless ``environment`` is ``development`` or ``test``."""
+
+    login_protocol_virkailija: Literal["cas", "oidc"] = "cas"
+    """How officials log in: Opintopolku CAS, or the OpenID provider ``oidc_virkailija``."""
+
+    login_protocol_oppija: Literal["cas", "oidc"] = "cas"
+    """How students log in: CAS-oppija (suomi.fi), or the OpenID provider ``oidc_oppija``."""
+
+    cas: CasSettings = CasSettings()
+    """CAS and CAS-oppija (``EHOKS_CAS__URL``, ``EHOKS_CAS__OPPIJA_URL``, …)."""
+
+    oidc_virkailija: OidcSettings = OidcSettings()
+    """The officials' OpenID provider (``EHOKS_OIDC_VIRKAILIJA__ISSUER``, …)."""
+
+    oidc_oppija: OidcSettings = OidcSettings()
+    """The students' OpenID provider (``EHOKS_OIDC_OPPIJA__ISSUER``, …)."""
+
+    session: SessionSettings = SessionSettings()
+    """Session timeouts and cookie flags (``EHOKS_SESSION__IDLE_MINUTES``, …)."""
+
+    smtp: SmtpSettings = SmtpSettings()
+    """The mail server for login links, one-time codes and share notices."""
+
+    email_login: EmailLoginSettings = EmailLoginSettings()
+    """Lifetimes and limits of e-mail login links and one-time codes."""
+
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:
         if (
@@ -66,6 +102,8 @@ class Settings(BaseSettings):
             and self.token_secret.get_secret_value() == DEV_TOKEN_SECRET
         ):
             raise ValueError("EHOKS_TOKEN_SECRET must be set in production")
+        if self.dev_login and self.environment not in ("development", "test"):
+            raise ValueError("EHOKS_DEV_LOGIN is allowed only in a development environment")
         return self
 
     @property

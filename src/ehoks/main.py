@@ -16,10 +16,13 @@ from sqlalchemy import Engine
 
 from ehoks import __version__
 from ehoks.access.routes import router as access_router
+from ehoks.api.access_log import AccessLogMiddleware
 from ehoks.api.deps import AppState, State
 from ehoks.api.errors import install_error_handlers
 from ehoks.api.openapi import build_openapi, describe_hoks_api
 from ehoks.api.responses import OrjsonResponse
+from ehoks.auth.clients import AuthClients, build_auth_clients
+from ehoks.auth.routes import router as login_router
 from ehoks.config import Settings
 from ehoks.db import (
     database_answers,
@@ -27,14 +30,22 @@ from ehoks.db import (
     make_session_factory,
     read_only_session_factory,
 )
+from ehoks.hoks.cleanup_routes import router as cleanup_router
 from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
+from ehoks.oppija.routes import router as oppija_router
 from ehoks.oppijaindex.routes import router as oppijaindex_router
 from ehoks.registries import Registries, build_registries
 from ehoks.registries.http import close_registries
+from ehoks.sharing.routes import oppija_router as sharing_oppija_router
+from ehoks.sharing.routes import pages_router as sharing_pages_router
+from ehoks.sharing.routes import virkailija_router as sharing_virkailija_router
+from ehoks.tyopaikka.routes import router as tyopaikka_router
+from ehoks.virkailija.routes import router as virkailija_router
 
 VIRKAILIJA = "/ehoks-virkailija-backend"
 API_V1 = f"{VIRKAILIJA}/api/v1"
+OPPIJA_API_V1 = "/ehoks-oppija-backend/api/v1"
 DOCS_URL = f"{VIRKAILIJA}/doc"
 OPENAPI_URL = f"{VIRKAILIJA}/doc/openapi.json"
 
@@ -44,9 +55,11 @@ def create_app(
     *,
     engine: Engine | None = None,
     registries: Registries | None = None,
+    auth_clients: AuthClients | None = None,
 ) -> FastAPI:
     engine = engine or make_engine(settings.database_url, pool_size=settings.database_pool_size)
     registries = registries or build_registries(settings, engine)
+    auth = auth_clients or build_auth_clients(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -54,6 +67,7 @@ def create_app(
         yield
         # Close the registries' connection pools when the worker stops.
         close_registries(registries)
+        auth.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -71,8 +85,10 @@ def create_app(
         write_sessions=make_session_factory(engine),
         read_sessions=read_only_session_factory(engine),
         deps=Deps(registries=registries, settings=settings),
+        auth=auth,
     )
     install_error_handlers(app)
+    app.add_middleware(AccessLogMiddleware)
     for prefix, router in routers():
         app.include_router(router, prefix=prefix)
     _mount_docs(app)
@@ -84,8 +100,18 @@ def routers() -> list[tuple[str, APIRouter]]:
     """Every router of the application with its prefix (the route × caller test walks these)."""
     return [
         ("", access_router),
+        ("", login_router),
+        ("", tyopaikka_router),
+        ("", sharing_pages_router),
+        # Before the HOKS routes: ".../osat/{module_id}/arvioijat" would else be taken for a
+        # part collection.
+        (API_V1, sharing_virkailija_router),
         (API_V1, hoks_router),
         (API_V1, oppijaindex_router),
+        (API_V1, cleanup_router),
+        (API_V1, virkailija_router),
+        (OPPIJA_API_V1, oppija_router),
+        (OPPIJA_API_V1, sharing_oppija_router),
         (API_V1, _health_router()),
     ]
 

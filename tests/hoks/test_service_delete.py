@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ehoks.access.actor import ServiceClientActor, SystemActor
-from ehoks.access.errors import NoAccess
+from ehoks.access.actor import OfficialActor, ServiceClientActor, SystemActor, grants_from_roles
+from ehoks.access.errors import NoAccess, NotPermitted
 from ehoks.db import make_session_factory, transaction
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import ArchivedHoksExists, HoksNotFound
@@ -79,12 +79,24 @@ def test_hard_delete_leaves_nothing_behind(db, deps, created):
         hoks_service.create(session, SYSTEM, hoks_body(*learner), deps)
 
 
-def test_deleting_needs_the_delete_privilege_on_the_organisation(db, deps, created, world):
+def test_deleting_needs_the_delete_privileges(db, deps, created, world):
+    """Soft delete needs hoks_delete on the HOKS's organisation (CRUD is not enough);
+    hard delete and undo are for OPH super users only."""
     hoks_id, _ = created
     outsider = ServiceClientActor("x", "x", world.oppilaitos_3, "CRUD")
     reader = ServiceClientActor("y", "y", world.oppilaitos_1, "READ")
-    for actor in (outsider, reader):
+    crud = ServiceClientActor("z", "z", world.oppilaitos_1, "CRUD")
+    for actor in (outsider, reader, crud):
         with transaction(make_session_factory(db)) as session, pytest.raises(NoAccess):
             hoks_service.soft_delete(session, actor, hoks_id, deps)
-        with transaction(make_session_factory(db)) as session, pytest.raises(NoAccess):
+        with transaction(make_session_factory(db)) as session, pytest.raises(NotPermitted):
             hoks_service.hard_delete(session, actor, hoks_id, deps)
+    deleter = OfficialActor(
+        "1.2.246.562.24.1",
+        "d",
+        grants_from_roles([f"ROLE_APP_EHOKS_HOKS_DELETE_{world.oppilaitos_1}"]),
+    )
+    with transaction(make_session_factory(db)) as session:
+        hoks_service.soft_delete(session, deleter, hoks_id, deps)
+    with transaction(make_session_factory(db)) as session, pytest.raises(NotPermitted):
+        hoks_service.undo_soft_delete(session, deleter, hoks_id, deps)

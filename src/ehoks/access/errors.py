@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ehoks.errors import BadRequest, NotFound, Unauthenticated
+from ehoks.errors import BadRequest, Forbidden, NotFound, Unauthenticated
 
 NO_ACCESS_MESSAGE = "No access is allowed. Check Opintopolku privileges and 'opiskeluoikeus'"
 
@@ -10,6 +10,27 @@ class NoAccess(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__(NO_ACCESS_MESSAGE)
+
+
+class NotPermitted(Forbidden):
+    """The actor is known but this action on this HOKS is not theirs to do."""
+
+    def __init__(self, detail: str = "User has insufficient privileges") -> None:
+        super().__init__(detail)
+
+
+class NotOwnHoks(Forbidden):
+    """A student acting on a HOKS that is not theirs (the original's empty 403, reference 6.4)."""
+
+    def __init__(self) -> None:
+        super().__init__("Only the student whose plan this is may do this")
+
+
+class NoSession(Unauthenticated):
+    """No valid login session (the original answers 401 with an empty body)."""
+
+    def __init__(self) -> None:
+        super().__init__("Not logged in")
 
 
 class InvalidToken(Unauthenticated):

@@ -1,20 +1,86 @@
-"""The one place that decides access (DESIGN D6). Pure: callers pass in what the decision needs.
+"""The one place that decides access (DESIGN D6), following law 531/2017 § 109 a.
 
-A service client's role on an organisation covers that organisation and everything below it in
-the organisation hierarchy (reference 6.3). The HOKS's organisation is the oppilaitos of its study
-right. HTTP method → privilege as reference 6.2: GET read, POST write, PUT/PATCH update,
-DELETE delete.
+Pure functions: callers pass in what the decision needs (``HoksFacts``), loaded by
+``access.facts``. A decision is an ``Access``: the legal basis and the scope — the whole HOKS, or
+only the parts (by ``module-id``) the actor is entitled to. Denials raise.
+
+Who may do what with a HOKS:
+
+* service clients and officials: the privilege of reference 6.2 (``read``, ``write``, ``update``,
+  ``delete``, ``hoks_delete``) held on the HOKS's oppilaitos or an organisation above it
+  (reference 6.3); staff of an organisation delivering procured training (hankintakoulutus)
+  read; OPH super users may also undo and hard-delete;
+* students: read their own HOKSes, from every provider, and share parts of them;
+* a verified e-mail address: read the learning periods where it is the named responsible
+  workplace instructor, the demonstrations where it is a named working-life assessor, and what a
+  valid share or consent of the student discloses to it — each with its unit, nothing else;
+* the service itself (jobs, CLI): everything, recorded as ``system``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Literal
 
-from ehoks.access.actor import OPH_ORGANISAATIO_OID, Actor, SystemActor
-from ehoks.access.errors import NoAccess
+from ehoks.access.actor import (
+    OPH_ORGANISAATIO_OID,
+    Actor,
+    CasServiceActor,
+    EmailActor,
+    OfficialActor,
+    OrganisationGrant,
+    ServiceClientActor,
+    StudentActor,
+    SystemActor,
+)
+from ehoks.access.errors import NoAccess, NotOwnHoks, NotPermitted
 
 Privilege = Literal["read", "write", "update", "delete"]
+Action = Literal[
+    "read", "write", "update", "delete", "hoks_delete", "undo_delete", "hard_delete", "share"
+]
+ALL_PRIVILEGES = frozenset({"read", "write", "update", "delete", "hoks_delete"})
+
+
+@dataclass(frozen=True)
+class EmailGrants:
+    """What one verified e-mail address is named for in one HOKS, by legal basis."""
+
+    instructor: frozenset[str] = frozenset()  # learning periods (osaamisen hankkimistavat)
+    assessor: frozenset[str] = frozenset()  # demonstrations (osaamisen osoittamiset)
+    # share/consent id → module-ids it discloses (empty set: the whole HOKS)
+    shares: dict[str, frozenset[str]] = field(default_factory=dict)
+    consents: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HoksFacts:
+    """What the policy needs to know about one HOKS."""
+
+    hoks_id: int | None
+    oppija_oid: str
+    # The oppilaitos and its ancestors; None when the organisation is unknown.
+    organisaatio_path: tuple[str, ...] | None
+    # Paths of the oppilaitokset delivering procured training on this HOKS's study right.
+    procured_paths: tuple[tuple[str, ...], ...] = ()
+    email: EmailGrants | None = None
+
+
+@dataclass(frozen=True)
+class Access:
+    """A positive decision: on what legal basis, and which parts (None: the whole HOKS)."""
+
+    basis: str
+    parts: frozenset[str] | None = None
+    basis_ref: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.parts is None
+
+
+FULL_SYSTEM = Access("system")
 
 
 def privileges_on(actor: Actor, organisaatio_path: Iterable[str] | None) -> frozenset[str]:
@@ -23,12 +89,96 @@ def privileges_on(actor: Actor, organisaatio_path: Iterable[str] | None) -> froz
     An unknown organisation (path None) yields no privileges.
     """
     if isinstance(actor, SystemActor):
-        return frozenset({"read", "write", "update", "delete"})
-    if organisaatio_path is None:
+        return ALL_PRIVILEGES
+    if organisaatio_path is None or not isinstance(
+        actor, ServiceClientActor | CasServiceActor | OfficialActor
+    ):
         return frozenset()
-    if actor.organisaatio_oid in set(organisaatio_path):
-        return actor.privileges
-    return frozenset()
+    return _privileges(actor.grants, set(organisaatio_path))
+
+
+def _privileges(grants: Iterable[OrganisationGrant], path: set[str]) -> frozenset[str]:
+    held: set[str] = set()
+    for grant in grants:
+        if grant.organisaatio_oid in path:
+            held |= grant.privileges
+    return frozenset(held)
+
+
+def is_superuser(actor: Actor) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    if isinstance(actor, OfficialActor | CasServiceActor):
+        return any(grant.superuser for grant in actor.grants)
+    return False
+
+
+def decide(actor: Actor, action: Action, facts: HoksFacts) -> Access:
+    """May ``actor`` do ``action`` to the HOKS described by ``facts``; on what basis, what scope.
+
+    Raises ``NoAccess`` (service API, 401 as the original), ``NotPermitted`` (403) or
+    ``NotOwnHoks`` (403) on denial.
+    """
+    if isinstance(actor, SystemActor):
+        return FULL_SYSTEM
+    if isinstance(actor, StudentActor):
+        return _decide_student(actor, action, facts)
+    if isinstance(actor, EmailActor):
+        return _decide_email(action, facts)
+    return _decide_organisation(actor, action, facts)
+
+
+def _decide_organisation(
+    actor: ServiceClientActor | CasServiceActor | OfficialActor, action: Action, facts: HoksFacts
+) -> Access:
+    if action in ("undo_delete", "hard_delete"):
+        if is_superuser(actor):
+            return Access("administration")
+        raise NotPermitted()
+    if action == "share":
+        raise NotOwnHoks()
+    held = privileges_on(actor, facts.organisaatio_path)
+    if action in held:
+        return Access("provider")
+    if action == "read":
+        for path in facts.procured_paths:
+            if "read" in _privileges(actor.grants, set(path)):
+                return Access("procured-training")
+    raise NoAccess()
+
+
+def _decide_student(actor: StudentActor, action: Action, facts: HoksFacts) -> Access:
+    # With valtuudet there is no oppija_oid: nobody's HOKS is "own" (reference 6.6).
+    if actor.oppija_oid is None or actor.oppija_oid != facts.oppija_oid:
+        raise NotOwnHoks()
+    if action in ("read", "share"):
+        return Access("own")
+    raise NotPermitted()
+
+
+def _decide_email(action: Action, facts: HoksFacts) -> Access:
+    grants = facts.email
+    if action != "read" or grants is None:
+        raise NotPermitted()
+    whole_consent = next((cid for cid, parts in grants.consents.items() if not parts), None)
+    if whole_consent is not None:
+        return Access("consent", None, whole_consent)
+    parts: set[str] = set(grants.instructor) | set(grants.assessor)
+    bases = []
+    if grants.instructor:
+        bases.append("instructor")
+    if grants.assessor:
+        bases.append("assessor")
+    refs = []
+    for kind, given in (("share", grants.shares), ("consent", grants.consents)):
+        if given:
+            bases.append(kind)
+            refs.extend(sorted(given))
+            for disclosed in given.values():
+                parts |= disclosed
+    if not parts:
+        raise NotPermitted()
+    return Access(",".join(bases), frozenset(parts), ",".join(refs)[:64] or None)
 
 
 def require_hoks_privilege(
@@ -42,5 +192,22 @@ def require_oph_privilege(actor: Actor, privilege: Privilege) -> None:
     """The privilege held directly on the OPH root (no inheritance), as the original checks."""
     if isinstance(actor, SystemActor):
         return
-    if actor.organisaatio_oid != OPH_ORGANISAATIO_OID or privilege not in actor.privileges:
+    if not isinstance(actor, ServiceClientActor | CasServiceActor | OfficialActor):
         raise NoAccess()
+    direct = _privileges(actor.grants, {OPH_ORGANISAATIO_OID})
+    if privilege not in direct:
+        raise NoAccess()
+
+
+def require_superuser(actor: Actor) -> None:
+    if not is_superuser(actor):
+        raise NotPermitted()
+
+
+def readable_organisations(actor: Actor) -> tuple[str, ...] | None:
+    """Organisations under which the actor reads HOKSes (None: all, for super users)."""
+    if is_superuser(actor):
+        return None
+    if isinstance(actor, ServiceClientActor | CasServiceActor | OfficialActor):
+        return tuple(g.organisaatio_oid for g in actor.grants if "read" in g.privileges)
+    return ()

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from ehoks.access.actor import ROLE_PRIVILEGES, ServiceClientActor
+from ehoks.access.actor import CLIENT_ROLES, ServiceClientActor
 from ehoks.access.errors import ClientNotFound, InvalidClient, InvalidToken
 from ehoks.access.models import ServiceClient
 from ehoks.access.repository import ServiceClientRepository
@@ -49,8 +49,8 @@ def create_client(
 ) -> NewClient:
     """Register a client; id and secret are generated unless given (the demo uses fixed ones)."""
     role = role.upper()
-    if role not in ROLE_PRIVILEGES:
-        raise BadRequest(f"role must be one of {sorted(ROLE_PRIVILEGES)}, got {role!r}")
+    if role not in CLIENT_ROLES:
+        raise BadRequest(f"role must be one of {sorted(CLIENT_ROLES)}, got {role!r}")
     if not is_organisaatio_oid(organisaatio_oid):
         raise BadRequest(f"organisation {organisaatio_oid!r} is not a valid organisation OID")
     if not name.strip():

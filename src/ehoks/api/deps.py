@@ -1,8 +1,13 @@
-"""Request dependencies: the application's state, database sessions, the calling client."""
+"""Request dependencies: the application's state, database transactions with the audit
+trail, and the caller — a service client (token or CAS ticket) or a logged-in person."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import logging
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -10,12 +15,27 @@ import orjson
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from ehoks.access.actor import ServiceClientActor
+from ehoks.access.actor import (
+    CasServiceActor,
+    EmailActor,
+    OfficialActor,
+    OrganisationActor,
+    StudentActor,
+    grants_from_roles,
+)
+from ehoks.access.errors import NoSession, NotPermitted
 from ehoks.access.service import authenticate_bearer
+from ehoks.audit.trail import AuditTrail
+from ehoks.auth import sessions
+from ehoks.auth.clients import AuthClients
 from ehoks.config import Settings
-from ehoks.errors import BadRequest, ValidationFailed
+from ehoks.errors import BadRequest, EhoksError, Forbidden, Unauthenticated, ValidationFailed
 from ehoks.hoks.service import Deps
+from ehoks.hoks.service.common import now_utc
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,16 +45,73 @@ class AppState:
     write_sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
     deps: Deps
+    auth: AuthClients
 
-    def read(self) -> AbstractContextManager[Session]:
-        """A read-only transaction (on SQLite it never waits for writers)."""
-        return self.read_sessions.begin()
+    @contextmanager
+    def read(self, trail: AuditTrail | None = None) -> Iterator[Session]:
+        """A read-only transaction (on SQLite it never waits for writers). The reads it
+        recorded on ``trail`` are appended to the audit chain in a short write transaction
+        afterwards, before the response is sent; if that fails, the request fails."""
+        try:
+            with self.read_sessions.begin() as session:
+                yield session
+        except Exception as exc:
+            self._audit_failure(trail, exc)
+            raise
+        if trail is not None and trail.has_records:
+            with self.write_sessions.begin() as session:
+                trail.flush(session)
 
-    def write(self) -> AbstractContextManager[Session]:
+    @contextmanager
+    def write(self, trail: AuditTrail | None = None) -> Iterator[Session]:
         """A write transaction: commits when the block ends without an error, else rolls back.
-        Routes run it inside their own body so the commit happens before the response is
-        sent, and so a request costs one hop to the thread pool, not one per dependency."""
-        return self.write_sessions.begin()
+        The audit events of the write are appended last, in the same transaction, so a change
+        is never stored without its event nor an event without its change. Routes run it
+        inside their own body so the commit happens before the response is sent."""
+        try:
+            with self.write_sessions.begin() as session:
+                yield session
+                if trail is not None and trail.has_records:
+                    trail.flush(session)
+        except Exception as exc:
+            self._audit_failure(trail, exc)
+            raise
+
+    def _audit_failure(self, trail: AuditTrail | None, exc: Exception) -> None:
+        """A denied or failed attempt on a known target is audited in its own transaction
+        (the request's own one has rolled back)."""
+        if trail is None:
+            return
+        attempted = trail.discard()
+        target = trail.target
+        if trail.actor is None or (not attempted and not target):
+            return
+        outcome = "denied" if isinstance(exc, Unauthenticated | Forbidden) else "failed"
+        status = exc.status_code if isinstance(exc, EhoksError) else 500
+        if attempted:
+            for record in attempted:
+                trail.record(
+                    operation=record.operation,
+                    outcome=outcome,
+                    oppija_oid=record.oppija_oid,
+                    hoks_id=record.hoks_id,
+                    part=record.part,
+                    details={"status": status},
+                )
+        else:
+            trail.record(
+                operation=trail.operation,
+                outcome=outcome,
+                oppija_oid=target.get("oppija_oid"),
+                hoks_id=target.get("hoks_id"),
+                part=target.get("part"),
+                details={"status": status},
+            )
+        try:
+            with self.write_sessions.begin() as session:
+                trail.flush(session)
+        except Exception:  # the request fails anyway; don't hide its own error
+            log.exception("could not audit a failed request")
 
 
 async def app_state(request: Request) -> AppState:
@@ -73,9 +150,37 @@ async def _json_body(request: Request) -> Any:
 JsonBody = Annotated[Any, Depends(_json_body)]
 
 
-async def _service_client(request: Request, state: State) -> ServiceClientActor:
-    # Async on purpose: a JWT check is a few microseconds of CPU, cheaper than a thread hop.
-    """The eHOKS gate order: required headers first (400), then authentication (401)."""
+OPERATIONS = {"GET": "read", "POST": "create", "PATCH": "update", "PUT": "overwrite"}
+
+
+def trail_of(request: Request) -> AuditTrail:
+    """The request's audit trail (one per request, shared by every dependency)."""
+    trail: AuditTrail | None = getattr(request.state, "audit_trail", None)
+    if trail is None:
+        request_id = request.headers.get("x-request-id", "")[:64] or str(uuid.uuid4())
+        trail = AuditTrail(request_id)
+        trail.operation = OPERATIONS.get(request.method, "delete")
+        request.state.audit_trail = trail
+    return trail
+
+
+async def _trail(request: Request) -> AuditTrail:
+    return trail_of(request)
+
+
+Trail = Annotated[AuditTrail, Depends(_trail)]
+
+
+class UserTypeNotAllowed(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("User type 'PALVELU' is required")
+
+
+async def _service_client(request: Request, state: State) -> OrganisationActor:
+    """The eHOKS gate order: required headers first (400), then authentication (401).
+
+    A ``ticket`` header is a CAS service ticket, validated with CAS on every request as the
+    original does (reference 6.1); otherwise a bearer token from ``/oauth2/token``."""
     if not request.headers.get("caller-id"):
         raise ValidationFailed(
             {"caller-id": "missing-required-key"},
@@ -83,7 +188,110 @@ async def _service_client(request: Request, state: State) -> ServiceClientActor:
             problems=[{"path": "caller-id", "message": "missing-required-key"}],
             where="header-params",
         )
-    return authenticate_bearer(request.headers.get("authorization"), state.settings)
+    ticket = request.headers.get("ticket")
+    actor: OrganisationActor
+    if ticket:
+        cas = state.auth.cas
+        user = await run_in_threadpool(
+            cas.validate, ticket, state.settings.cas.service_ticket_service
+        )
+        if user.kayttaja_tyyppi != "PALVELU":
+            raise UserTypeNotAllowed()
+        grants = grants_from_roles(user.roles)
+        actor = CasServiceActor(user.username, user.oid_henkilo or "", grants)
+    else:
+        # Async on purpose: a JWT check is a few microseconds of CPU, cheaper than a thread hop.
+        actor = authenticate_bearer(request.headers.get("authorization"), state.settings)
+    trail_of(request).actor = actor
+    return actor
 
 
-ServiceClient = Annotated[ServiceClientActor, Depends(_service_client)]
+ServiceClient = Annotated[OrganisationActor, Depends(_service_client)]
+
+
+# Browser sessions.
+
+
+def _load_session(request: Request, state: AppState) -> sessions.LoggedIn | None:
+    token = request.cookies.get(sessions.COOKIE_NAME)
+    if not token:
+        return None
+    now = now_utc()
+    with state.read() as session:
+        logged_in, stale = sessions.load(session, token, settings=state.settings.session, now=now)
+    if logged_in is not None and stale:
+        with state.write() as session:
+            sessions.touch(session, logged_in.id, now)
+    return logged_in
+
+
+async def current_session(request: Request, state: State) -> sessions.LoggedIn | None:
+    """The request's valid session, if any (loaded once per request)."""
+    if not hasattr(request.state, "logged_in"):
+        logged_in = None
+        if request.cookies.get(sessions.COOKIE_NAME):
+            logged_in = await run_in_threadpool(_load_session, request, state)
+        request.state.logged_in = logged_in
+        if logged_in is not None:
+            trail_of(request).actor = logged_in.actor
+    result: sessions.LoggedIn | None = request.state.logged_in
+    return result
+
+
+CurrentSession = Annotated[sessions.LoggedIn | None, Depends(current_session)]
+
+
+async def _logged_in(request: Request, logged_in: CurrentSession) -> sessions.LoggedIn:
+    if logged_in is None:
+        raise NoSession()
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(request, logged_in.csrf_token, await _form_token(request))
+    return logged_in
+
+
+LoggedIn = Annotated[sessions.LoggedIn, Depends(_logged_in)]
+
+
+class CsrfRejected(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("CSRF token missing or wrong: reload the page and try again")
+
+
+def check_csrf(request: Request, expected: str, form_token: str | None) -> None:
+    """State-changing requests of a session must echo its CSRF token, in the
+    ``X-CSRF-Token`` header (scripts) or the ``csrf_token`` form field (forms)."""
+    given = request.headers.get("x-csrf-token") or form_token or ""
+    if not secrets.compare_digest(given.encode(), expected.encode()):
+        raise CsrfRejected()
+
+
+async def _form_token(request: Request) -> str | None:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return None
+    form = await request.form()
+    value = form.get("csrf_token")
+    return value if isinstance(value, str) else None
+
+
+async def _student(logged_in: LoggedIn) -> StudentActor:
+    if not isinstance(logged_in.actor, StudentActor):
+        raise NotPermitted("This page is for students")
+    return logged_in.actor
+
+
+async def _official(logged_in: LoggedIn) -> OfficialActor:
+    if not isinstance(logged_in.actor, OfficialActor):
+        raise NotPermitted("This page is for officials")
+    return logged_in.actor
+
+
+async def _email_user(logged_in: LoggedIn) -> EmailActor:
+    if not isinstance(logged_in.actor, EmailActor):
+        raise NotPermitted("Log in with the link sent to your e-mail address")
+    return logged_in.actor
+
+
+Student = Annotated[StudentActor, Depends(_student)]
+Official = Annotated[OfficialActor, Depends(_official)]
+EmailUser = Annotated[EmailActor, Depends(_email_user)]

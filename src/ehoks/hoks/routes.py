@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
-from ehoks.api.deps import JsonBody, ServiceClient, State
+from ehoks.api.deps import JsonBody, ServiceClient, State, Trail
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.errors import Gone
 from ehoks.hoks import service as hoks_service
@@ -47,6 +47,7 @@ def create_hoks(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -55,14 +56,14 @@ def create_hoks(
         ),
     ] = None,
 ) -> OrjsonResponse:
-    with state.write() as session:
+    with state.write(trail) as session:
         written = hoks_service.create(
             session,
             actor,
             body,
-            state.deps,
+            state.deps.with_trail(trail),
             idempotency_key=idempotency_key,
-            client_id=actor.client_id,
+            client_id=actor.audit_id,
         )
     headers = _etag_headers(written.version)
     if written.replayed:
@@ -78,13 +79,19 @@ def create_hoks(
 def list_hoks_paged(
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     amount: Annotated[int, Query()] = 500,
     from_id: Annotated[int, Query(alias="from-id")] = 0,
     updated_after: Annotated[datetime | None, Query(alias="updated-after")] = None,
 ) -> OrjsonResponse:
-    with state.read() as session:
+    with state.read(trail) as session:
         page = hoks_service.paged(
             session, from_id=from_id, amount=amount, updated_after=updated_after
+        )
+        trail.record(
+            operation="read",
+            legal_basis="statistics",
+            details={"feed": "vipunen", "from-id": from_id, "count": len(page["result"])},
         )
     return envelope(page)
 
@@ -95,10 +102,12 @@ def list_hoks_paged(
     tags=["hoks"],
 )
 def get_hoks_by_opiskeluoikeus(
-    opiskeluoikeus_oid: str, actor: ServiceClient, state: State
+    opiskeluoikeus_oid: str, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
-    with state.read() as session:
-        data = hoks_service.get_by_opiskeluoikeus(session, actor, opiskeluoikeus_oid, state.deps)
+    with state.read(trail) as session:
+        data = hoks_service.get_by_opiskeluoikeus(
+            session, actor, opiskeluoikeus_oid, state.deps.with_trail(trail)
+        )
     return envelope(data)
 
 
@@ -107,10 +116,11 @@ def get_hoks(
     hoks_id: HoksId,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    with state.read() as session:
-        hoks, view = hoks_service.get(session, actor, hoks_id, state.deps)
+    with state.read(trail) as session:
+        hoks, view = hoks_service.get(session, actor, hoks_id, state.deps.with_trail(trail))
     headers = _etag_headers(hoks.version)
     if if_none_match is not None and etag(hoks.version) in if_none_match:
         return Response(status_code=304, headers=headers)
@@ -123,10 +133,13 @@ def replace_hoks(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write() as session:
-        written = hoks_service.replace(session, actor, hoks_id, body, state.deps, if_match=if_match)
+    with state.write(trail) as session:
+        written = hoks_service.replace(
+            session, actor, hoks_id, body, state.deps.with_trail(trail), if_match=if_match
+        )
     return no_content(_etag_headers(written.version))
 
 
@@ -136,16 +149,21 @@ def patch_hoks(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write() as session:
-        written = hoks_service.patch(session, actor, hoks_id, body, state.deps, if_match=if_match)
+    with state.write(trail) as session:
+        written = hoks_service.patch(
+            session, actor, hoks_id, body, state.deps.with_trail(trail), if_match=if_match
+        )
     return no_content(_etag_headers(written.version))
 
 
 @router.post("/validointi", summary="Validate a HOKS without saving", tags=["hoks"])
-def validate_hoks(body: JsonBody, actor: ServiceClient, state: State) -> OrjsonResponse:
-    hoks_service.validate_only(actor, body, state.deps)
+def validate_hoks(
+    body: JsonBody, actor: ServiceClient, state: State, trail: Trail
+) -> OrjsonResponse:
+    hoks_service.validate_only(actor, body, state.deps.with_trail(trail))
     return envelope({})
 
 
@@ -154,10 +172,12 @@ def validate_hoks(body: JsonBody, actor: ServiceClient, state: State) -> OrjsonR
 
 @router.get("/hoks/{hoks_id}/osat/{module_id}", summary="Read one part", tags=["hoks parts"])
 def get_hoks_part(
-    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
-    with state.read() as session:
-        view = hoks_service.get_part(session, actor, hoks_id, module_id, state.deps)
+    with state.read(trail) as session:
+        view = hoks_service.get_part(
+            session, actor, hoks_id, module_id, state.deps.with_trail(trail)
+        )
     return envelope(
         view.part,
         meta={
@@ -182,11 +202,18 @@ def replace_hoks_part(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write() as session:
+    with state.write(trail) as session:
         written = hoks_service.replace_part(
-            session, actor, hoks_id, module_id, body, state.deps, if_match=if_match
+            session,
+            actor,
+            hoks_id,
+            module_id,
+            body,
+            state.deps.with_trail(trail),
+            if_match=if_match,
         )
     return no_content(_etag_headers(written.version))
 
@@ -202,11 +229,12 @@ def delete_hoks_part(
     module_id: ModuleId,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write() as session:
+    with state.write(trail) as session:
         written = hoks_service.delete_part(
-            session, actor, hoks_id, module_id, state.deps, if_match=if_match
+            session, actor, hoks_id, module_id, state.deps.with_trail(trail), if_match=if_match
         )
     return no_content(_etag_headers(written.version))
 
@@ -225,9 +253,10 @@ def add_hoks_subpart(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, module_id, kokoelma, body, actor, state, if_match)
+    return _added(request, hoks_id, module_id, kokoelma, body, actor, state, trail, if_match)
 
 
 @router.post(
@@ -243,9 +272,10 @@ def add_hoks_part(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, None, kokoelma, body, actor, state, if_match)
+    return _added(request, hoks_id, None, kokoelma, body, actor, state, trail, if_match)
 
 
 def _added(
@@ -256,11 +286,19 @@ def _added(
     body: Any,
     actor: ServiceClient,
     state: State,
+    trail: Trail,
     if_match: str | None,
 ) -> OrjsonResponse:
-    with state.write() as session:
+    with state.write(trail) as session:
         written, module_id = hoks_service.add_part(
-            session, actor, hoks_id, parent_module_id, kokoelma, body, state.deps, if_match=if_match
+            session,
+            actor,
+            hoks_id,
+            parent_module_id,
+            kokoelma,
+            body,
+            state.deps.with_trail(trail),
+            if_match=if_match,
         )
     base = request.url.path.split("/hoks/")[0]
     uri = f"{base}/hoks/{hoks_id}/osat/{module_id}"
@@ -269,9 +307,11 @@ def _added(
 
 
 @router.get("/hoks/{hoks_id}/versiot", summary="Version history of a HOKS", tags=["hoks"])
-def list_hoks_versions(hoks_id: HoksId, actor: ServiceClient, state: State) -> OrjsonResponse:
-    with state.read() as session:
-        versions = hoks_service.list_versions(session, actor, hoks_id, state.deps)
+def list_hoks_versions(
+    hoks_id: HoksId, actor: ServiceClient, state: State, trail: Trail
+) -> OrjsonResponse:
+    with state.read(trail) as session:
+        versions = hoks_service.list_versions(session, actor, hoks_id, state.deps.with_trail(trail))
     return envelope(versions)
 
 
@@ -279,10 +319,12 @@ def list_hoks_versions(hoks_id: HoksId, actor: ServiceClient, state: State) -> O
     "/hoks/{hoks_id}/versiot/{version}", summary="A HOKS as it was at a version", tags=["hoks"]
 )
 def get_hoks_version(
-    hoks_id: HoksId, version: int, actor: ServiceClient, state: State
+    hoks_id: HoksId, version: int, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
-    with state.read() as session:
-        data = hoks_service.get_version(session, actor, hoks_id, version, state.deps)
+    with state.read(trail) as session:
+        data = hoks_service.get_version(
+            session, actor, hoks_id, version, state.deps.with_trail(trail)
+        )
     return envelope(data)
 
 

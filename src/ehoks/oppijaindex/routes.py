@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ehoks.access.policy import require_oph_privilege
-from ehoks.api.deps import ServiceClient, State
+from ehoks.api.deps import ServiceClient, State, Trail
 from ehoks.api.responses import OrjsonResponse
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import now_utc
@@ -24,10 +24,10 @@ router = APIRouter()
     tags=["hoks"],
 )
 def list_hankintakoulutukset(
-    hoks_id: Annotated[int, Path()], actor: ServiceClient, state: State
+    hoks_id: Annotated[int, Path()], actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
-    with state.read() as session:
-        hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps)
+    with state.read(trail) as session:
+        hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps.with_trail(trail))
         oids = oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid)
     # A bare JSON array, as the original answers (no envelope).
     return OrjsonResponse(oids)
@@ -43,9 +43,10 @@ def onr_modify(
     oid: Annotated[str, Query(description="The changed learner's OID")],
     actor: ServiceClient,
     state: State,
+    trail: Trail,
 ) -> Response:
     require_oph_privilege(actor, "write")
-    with state.write() as session:
+    with state.write(trail) as session:
         oppijaindex_service.onr_merge(
             session, state.deps.registries, oid, changed_by=actor.audit_id, now=now_utc()
         )

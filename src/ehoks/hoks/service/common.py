@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ehoks.access.actor import Actor
-from ehoks.access.policy import Privilege, require_hoks_privilege
+from ehoks.access.actor import Actor, SystemActor
+from ehoks.access.facts import authorize
+from ehoks.access.policy import Access, Action
+from ehoks.audit.trail import AuditTrail
 from ehoks.config import Settings
 from ehoks.errors import ValidationFailed
 from ehoks.hoks.errors import HoksNotFound, HoksVersionConflict, OpiskeluoikeusNotFound
@@ -30,6 +32,41 @@ class Deps:
 
     registries: Registries
     settings: Settings
+    # The request's audit trail; None outside requests (jobs bring their own).
+    trail: AuditTrail | None = None
+
+    def with_trail(self, trail: AuditTrail) -> Deps:
+        return replace(self, trail=trail)
+
+    def audit(
+        self,
+        operation: str,
+        hoks: Hoks | None = None,
+        access: Access | None = None,
+        *,
+        oppija_oid: str | None = None,
+        part: str | None = None,
+        changes: list[dict[str, Any]] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a succeeded access to personal data on the request's trail (DESIGN D7)."""
+        if self.trail is None:
+            return
+        self.trail.record(
+            operation=operation,
+            legal_basis=access.basis if access else None,
+            basis_ref=access.basis_ref if access else None,
+            oppija_oid=hoks.oppija_oid if hoks is not None else oppija_oid,
+            hoks_id=hoks.id if hoks is not None else None,
+            part=part,
+            changes=changes,
+            details=details,
+        )
+
+    def audit_target(self, hoks: Hoks, part: str | None = None) -> None:
+        """What the request is about, so a denied or failed attempt is audited too."""
+        if self.trail is not None:
+            self.trail.target = {"hoks_id": hoks.id, "oppija_oid": hoks.oppija_oid, "part": part}
 
 
 def now_utc() -> datetime:
@@ -55,20 +92,52 @@ def load_for(
     session: Session,
     actor: Actor,
     hoks_id: int,
-    privilege: Privilege,
+    action: Action,
     deps: Deps,
     *,
     for_update: bool = False,
+    include_deleted: bool = False,
 ) -> Hoks:
-    """The non-deleted HOKS, if the actor holds ``privilege`` on its organisation.
+    """The non-deleted HOKS, if the policy lets the actor do ``action`` to it."""
+    return load_with_access(
+        session,
+        actor,
+        hoks_id,
+        action,
+        deps,
+        for_update=for_update,
+        include_deleted=include_deleted,
+    )[0]
 
-    Order as the original: a missing HOKS is 404 before any privilege check (reference 5.1).
-    """
-    hoks = HoksRepository(session).get(hoks_id, for_update=for_update)
+
+def load_with_access(
+    session: Session,
+    actor: Actor,
+    hoks_id: int,
+    action: Action,
+    deps: Deps,
+    *,
+    for_update: bool = False,
+    include_deleted: bool = False,
+) -> tuple[Hoks, Access]:
+    """The HOKS and the policy's decision on it. Order as the original: a missing HOKS is 404
+    before any privilege check (reference 5.1)."""
+    hoks = HoksRepository(session).get(
+        hoks_id, for_update=for_update, include_deleted=include_deleted
+    )
     if hoks is None:
         raise HoksNotFound()
-    require_hoks_privilege(actor, privilege, organisaatio_path(hoks.oppilaitos_oid, deps))
-    return hoks
+    return hoks, decide_on(session, actor, action, hoks, deps)
+
+
+def decide_on(session: Session, actor: Actor, action: Action, hoks: Hoks, deps: Deps) -> Access:
+    deps.audit_target(hoks)
+    return authorize(session, actor, action, hoks, deps.registries, today=today_in_finland())
+
+
+def writer_basis(actor: Actor) -> Access:
+    """The legal basis recorded for a write: only providers and the service itself write."""
+    return Access("system") if isinstance(actor, SystemActor) else Access("provider")
 
 
 def organisaatio_path(oppilaitos_oid: str | None, deps: Deps) -> tuple[str, ...] | None:

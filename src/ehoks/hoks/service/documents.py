@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor
 from ehoks.access.policy import require_hoks_privilege
+from ehoks.audit.diff import changes as document_changes
+from ehoks.audit.diff import soft_delete_changes, undo_delete_changes
 from ehoks.errors import ValidationFailed
 from ehoks.hoks.errors import (
     BodyIdMismatch,
@@ -37,15 +39,18 @@ from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
     Deps,
     check_if_match,
+    decide_on,
     fetch_opiskeluoikeus,
     full_view,
     hoks_columns,
     load_for,
+    load_with_access,
     now_utc,
     organisaatio_path,
     require_object,
     today_in_finland,
     top_level_view,
+    writer_basis,
 )
 from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.registries.koski.schemas import Opiskeluoikeus
@@ -61,6 +66,10 @@ KEPT_ON_PUT = (
 )
 
 
+# Operation names in the audit trail, as the original's (reference 7.1).
+AUDIT_OPERATIONS = {"replace": "overwrite", "patch": "update"}
+
+
 @dataclass(frozen=True)
 class Written:
     hoks_id: int
@@ -69,13 +78,15 @@ class Written:
 
 
 def get(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> tuple[Hoks, dict[str, Any]]:
-    hoks = load_for(session, actor, hoks_id, "read", deps)
+    hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
+    deps.audit("read", hoks, access)
     return hoks, full_view(hoks)
 
 
 def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> list[dict[str, Any]]:
     """The HOKS's versions, oldest first: who wrote each and when it was current."""
-    hoks = load_for(session, actor, hoks_id, "read", deps)
+    hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
+    deps.audit("read", hoks, access, details={"versiot": True})
     entries = [
         {
             "versio": v.version,
@@ -105,7 +116,8 @@ def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> l
 def get_version(
     session: Session, actor: Actor, hoks_id: int, version: int, deps: Deps
 ) -> dict[str, Any]:
-    hoks = load_for(session, actor, hoks_id, "read", deps)
+    hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
+    deps.audit("read", hoks, access, details={"versio": version})
     if version == hoks.version:
         return full_view(hoks)
     stored = HoksRepository(session).version(hoks_id, version)
@@ -127,7 +139,7 @@ def get_by_opiskeluoikeus(
     hoks = HoksRepository(session).get_by_opiskeluoikeus(opiskeluoikeus_oid)
     if hoks is None or hoks.deleted_at is not None:
         raise HoksNotFoundForOpiskeluoikeus()
-    require_hoks_privilege(actor, "read", organisaatio_path(hoks.oppilaitos_oid, deps))
+    deps.audit("read", hoks, decide_on(session, actor, "read", hoks, deps))
     return top_level_view(hoks)
 
 
@@ -199,6 +211,7 @@ def create(
         )
     )
     oppijaindex_service.store(session, index_input, now=now)
+    deps.audit("create", hoks, writer_basis(actor), changes=document_changes(None, document))
     if idempotency_key is not None and client_id is not None:
         repository.add_idempotency_key(
             IdempotencyKey(
@@ -301,6 +314,7 @@ def store_document(
     deps: Deps,
     *,
     operation: str,
+    part: str | None = None,
 ) -> None:
     """Store a new version of the HOKS: document, query columns, projections, history and the
     learner index, in the caller's transaction."""
@@ -314,6 +328,7 @@ def store_document(
         else None
     )
     now = now_utc()
+    previous = hoks.document
     HoksRepository(session).replace_document(
         hoks,
         document,
@@ -326,6 +341,13 @@ def store_document(
         session,
         oppijaindex_service.IndexInput(opiskeluoikeus, columns["oppija_oid"], henkilo),
         now=now,
+    )
+    deps.audit(
+        AUDIT_OPERATIONS.get(operation, operation),
+        hoks,
+        writer_basis(actor),
+        part=part,
+        changes=document_changes(previous, document),
     )
 
 
@@ -373,9 +395,10 @@ def paged(
 
 def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
     """Hide the HOKS from every read but the Vipunen feed; its study right stays reserved."""
-    hoks = load_for(session, actor, hoks_id, "delete", deps, for_update=True)
+    hoks, access = load_with_access(session, actor, hoks_id, "hoks_delete", deps, for_update=True)
     now = now_utc()
     HoksRepository(session).set_deleted(hoks, now, changed_by=_actor_id(actor), now=now)
+    deps.audit("delete", hoks, access, changes=soft_delete_changes())
     return hoks
 
 
@@ -384,8 +407,9 @@ def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -
     hoks = repository.get(hoks_id, for_update=True, include_deleted=True)
     if hoks is None or hoks.deleted_at is None:
         raise HoksNotFound()
-    require_hoks_privilege(actor, "delete", organisaatio_path(hoks.oppilaitos_oid, deps))
+    access = decide_on(session, actor, "undo_delete", hoks, deps)
     repository.set_deleted(hoks, None, changed_by=_actor_id(actor), now=now_utc())
+    deps.audit("undo-delete", hoks, access, changes=undo_delete_changes())
     return hoks
 
 
@@ -396,7 +420,8 @@ def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Non
     hoks = repository.get(hoks_id, for_update=True, include_deleted=True)
     if hoks is None:
         raise HoksNotFound()
-    require_hoks_privilege(actor, "delete", organisaatio_path(hoks.oppilaitos_oid, deps))
+    access = decide_on(session, actor, "hard_delete", hoks, deps)
+    deps.audit("hard-delete", hoks, access)
     repository.hard_delete(hoks)
 
 

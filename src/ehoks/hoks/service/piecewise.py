@@ -26,6 +26,7 @@ from ehoks.hoks.service.common import (
     check_if_match,
     fetch_opiskeluoikeus,
     load_for,
+    load_with_access,
     today_in_finland,
 )
 from ehoks.hoks.service.documents import Written, store_document
@@ -42,8 +43,10 @@ class PartView:
 
 
 def get_part(session: Session, actor: Actor, hoks_id: int, module_id: str, deps: Deps) -> PartView:
-    hoks = load_for(session, actor, hoks_id, "read", deps)
-    return _view(hoks, _find(read_view(hoks.document), module_id))
+    hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
+    view = _view(hoks, _find(read_view(hoks.document), module_id))
+    deps.audit("read", hoks, access, part=module_id)
+    return view
 
 
 def add_part(
@@ -104,7 +107,7 @@ def replace_part(
         )
     part["module-id"] = module_id
     ref.parent[ref.collection_key][ref.index] = part
-    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
+    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps, part=module_id)
     return Written(hoks.id, hoks.version)
 
 
@@ -122,7 +125,7 @@ def delete_part(
     ref = _find(document, module_id)
     del ref.parent[ref.collection_key][ref.index]
     opiskeluoikeus = fetch_opiskeluoikeus(hoks.opiskeluoikeus_oid, deps)
-    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps)
+    _revalidate_and_store(session, actor, hoks, document, opiskeluoikeus, deps, part=module_id)
     return Written(hoks.id, hoks.version)
 
 
@@ -150,6 +153,8 @@ def _revalidate_and_store(
     document: dict[str, Any],
     opiskeluoikeus: Opiskeluoikeus,
     deps: Deps,
+    *,
+    part: str | None = None,
 ) -> dict[str, Any]:
     # The whole resulting document must pass the same rules as a create, so no sequence of
     # piecewise writes can produce a HOKS that a whole-document write would refuse.
@@ -157,7 +162,9 @@ def _revalidate_and_store(
         document, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland()
     )
     assign_module_ids(validated, hoks.document)
-    store_document(session, actor, hoks, validated, opiskeluoikeus, deps, operation="part")
+    store_document(
+        session, actor, hoks, validated, opiskeluoikeus, deps, operation="part", part=part
+    )
     return validated
 
 

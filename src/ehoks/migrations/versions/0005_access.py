@@ -186,8 +186,32 @@ def upgrade() -> None:
             unique=False,
         )
 
+    if op.get_bind().dialect.name == "postgresql":
+        # The audit chain is append-only: refuse UPDATE and DELETE on its rows. (The table's
+        # owner can still disable the trigger; the hash chain then shows what was changed.)
+        # TRUNCATE is no row operation and stays possible (the tests empty tables with it).
+        # SQLite has no such guard: there the hash chain is what detects a change.
+        op.execute(
+            """
+            CREATE FUNCTION audit_event_append_only() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit_event is append-only';
+            END;
+            $$
+            """
+        )
+        op.execute(
+            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
+        )
+
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
+        op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")
+
     with op.batch_alter_table("jako", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_jako_vastaanottaja_sahkoposti"))
         batch_op.drop_index(batch_op.f("ix_jako_oppija_oid"))

@@ -1,0 +1,345 @@
+"""Logging in and out: officials and students through CAS / CAS-oppija or OpenID Connect, the
+development login, single logout, and the session endpoints of the original.
+
+Every login makes a brand-new server-side session (never a pre-login one: session fixation) and
+rotates the CSRF token; logout ends the session, "log out everywhere" every session of the
+person, and single logout from CAS or the OpenID provider the sessions created from that login.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ehoks.access.actor import Actor, OfficialActor, StudentActor
+from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, trail_of
+from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.auth import service as login
+from ehoks.auth import sessions
+from ehoks.auth.cas import parse_logout_request
+from ehoks.auth.errors import BadLogoutRequest
+from ehoks.auth.oidc import OidcClient
+from ehoks.errors import NotFound
+from ehoks.hoks.service.common import now_utc
+from ehoks.web.render import check_form_csrf, environment, page
+
+router = APIRouter(tags=["login"])
+
+VIRKAILIJA_CAS_CALLBACK = "/ehoks-virkailija-backend/cas-security-check"
+OPPIJA_CAS_CALLBACK = "/ehoks-oppija-backend/api/v1/oppija/session/opintopolku/"
+Realm = Literal["virkailija", "oppija"]
+HOME = {"virkailija": "/ehoks/istunto", "oppija": "/ehoks/istunto", "sahkoposti": "/ehoks/istunto"}
+
+_pages = environment()
+
+
+class LoginNotOffered(NotFound):
+    def __init__(self) -> None:
+        super().__init__("This login is not in use here")
+
+
+def _safe_return(value: str | None) -> str | None:
+    """Only paths of this service: never an open redirect to another site."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+def start_session(
+    request: Request,
+    state: State,
+    trail: Trail,
+    actor: Actor,
+    *,
+    login_ref: str | None,
+    protocol: str,
+    to: str,
+) -> RedirectResponse:
+    """A new session for ``actor``; any session the browser had is ended first."""
+    now = now_utc()
+    trail.actor = actor
+    with state.write(trail) as session:
+        old = request.cookies.get(sessions.COOKIE_NAME)
+        if old:
+            sessions.end(session, sessions.token_id(old))
+        new = sessions.create(
+            session, actor, settings=state.settings.session, now=now, login_ref=login_ref
+        )
+        trail.record(operation="login", details={"protocol": protocol})
+    response = RedirectResponse(to, status_code=303)
+    secure = state.settings.session.cookie_secure
+    response.set_cookie(
+        sessions.COOKIE_NAME, new.token, httponly=True, secure=secure, samesite="lax", path="/"
+    )
+    response.set_cookie(
+        sessions.CSRF_COOKIE_NAME,
+        new.csrf_token,
+        httponly=True,
+        secure=secure,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+def _clear_cookies(response: Response) -> Response:
+    response.delete_cookie(sessions.COOKIE_NAME, path="/", secure=True, httponly=True)
+    response.delete_cookie(sessions.CSRF_COOKIE_NAME, path="/", secure=True, httponly=True)
+    return response
+
+
+# Pages
+
+
+@router.get("/ehoks/kirjaudu", response_class=HTMLResponse, summary="Login choices")
+def login_page(request: Request, state: State) -> HTMLResponse:
+    return page(
+        request,
+        _pages,
+        "login.html",
+        {"dev_login": state.settings.dev_login},
+        secure_cookies=state.settings.session.cookie_secure,
+    )
+
+
+@router.get("/ehoks/istunto", response_class=HTMLResponse, summary="Who is logged in")
+def session_page(request: Request, logged_in: LoggedIn, state: State) -> HTMLResponse:
+    return page(request, _pages, "session.html", {"actor": logged_in.actor})
+
+
+# Development login
+
+
+def _require_dev_login(state: State) -> None:
+    if not state.settings.dev_login or state.settings.environment not in ("development", "test"):
+        raise LoginNotOffered()
+
+
+@router.get("/ehoks/kirjaudu/kehitys", response_class=HTMLResponse, summary="Development login")
+def dev_login_page(request: Request, state: State) -> HTMLResponse:
+    _require_dev_login(state)
+    with state.read() as session:
+        choices = login.dev_choices(session, state.deps.registries)
+    return page(
+        request,
+        _pages,
+        "dev_login.html",
+        {"choices": choices},
+        secure_cookies=state.settings.session.cookie_secure,
+    )
+
+
+@router.post("/ehoks/kirjaudu/kehitys", summary="Log in as a seeded person (development only)")
+def dev_login(
+    request: Request,
+    state: State,
+    trail: Trail,
+    kuka: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    _require_dev_login(state)
+    check_form_csrf(request, csrf_token)
+    with state.read() as session:
+        choices = {c.key: c for c in login.dev_choices(session, state.deps.registries)}
+    choice = choices.get(kuka)
+    if choice is None:
+        raise NotFound(f"No seeded person {kuka!r}")
+    return start_session(
+        request, state, trail, choice.actor, login_ref=None, protocol="dev", to=HOME["oppija"]
+    )
+
+
+# CAS and CAS-oppija
+
+
+@router.get("/ehoks/kirjaudu/{realm}", summary="Start a login at the identity provider")
+def begin_login(
+    realm: Realm,
+    state: State,
+    return_to: Annotated[str | None, Query(alias="paluu")] = None,
+) -> RedirectResponse:
+    settings = state.settings
+    protocol = (
+        settings.login_protocol_virkailija
+        if realm == "virkailija"
+        else (settings.login_protocol_oppija)
+    )
+    if protocol == "oidc":
+        client = _oidc(state, realm)
+        start = client.begin(f"{settings.public_url}/ehoks/kirjaudu/oidc/{realm}/paluu")
+        with state.write() as session:
+            login.remember_login(
+                session, start, provider=realm, return_to=_safe_return(return_to), now=now_utc()
+            )
+        return RedirectResponse(start.authorization_url, status_code=303)
+    callback = VIRKAILIJA_CAS_CALLBACK if realm == "virkailija" else OPPIJA_CAS_CALLBACK
+    url = state.auth.cas.login_url(f"{settings.public_url}{callback}", oppija=realm == "oppija")
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get(VIRKAILIJA_CAS_CALLBACK, summary="CAS login callback (officials)")
+@router.get("/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku")
+def virkailija_cas_callback(
+    request: Request, state: State, trail: Trail, ticket: Annotated[str, Query()]
+) -> RedirectResponse:
+    service = f"{state.settings.public_url}{VIRKAILIJA_CAS_CALLBACK}"
+    user = state.auth.cas.validate(ticket, service)
+    actor = login.official_from_cas(user)
+    return start_session(
+        request, state, trail, actor, login_ref=ticket, protocol="cas", to=HOME["virkailija"]
+    )
+
+
+@router.get(OPPIJA_CAS_CALLBACK, summary="CAS-oppija login callback (students)")
+def oppija_cas_callback(
+    request: Request, state: State, trail: Trail, ticket: Annotated[str, Query()]
+) -> RedirectResponse:
+    service = f"{state.settings.public_url}{OPPIJA_CAS_CALLBACK}"
+    oppija = state.auth.cas.validate_oppija(ticket, service)
+    actor = login.student_from_cas(oppija, state.deps.registries)
+    return start_session(
+        request, state, trail, actor, login_ref=ticket, protocol="cas-oppija", to=HOME["oppija"]
+    )
+
+
+@router.post(VIRKAILIJA_CAS_CALLBACK, summary="CAS single logout (officials)")
+@router.post("/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku")
+def virkailija_single_logout(
+    state: State, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
+) -> Response:
+    _single_logout(state, logout_request)
+    return Response(status_code=200)
+
+
+@router.post(OPPIJA_CAS_CALLBACK, summary="CAS-oppija single logout (students)")
+def oppija_single_logout(
+    state: State, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
+) -> Response:
+    # The original answers 404 when no session matched (reference 5.10).
+    ended = _single_logout(state, logout_request)
+    return Response(status_code=200 if ended else 404)
+
+
+def _single_logout(state: State, logout_request: str) -> int:
+    if not logout_request:
+        raise BadLogoutRequest("logoutRequest is required")
+    ticket = parse_logout_request(logout_request)
+    with state.write() as session:
+        return sessions.end_by_login_ref(session, ticket)
+
+
+# OpenID Connect
+
+
+def _oidc(state: State, realm: str) -> OidcClient:
+    client = state.auth.oidc_virkailija if realm == "virkailija" else state.auth.oidc_oppija
+    if client is None:
+        raise LoginNotOffered()
+    return client
+
+
+@router.get("/ehoks/kirjaudu/oidc/{realm}/paluu", summary="OpenID Connect login callback")
+def oidc_callback(
+    realm: Realm,
+    request: Request,
+    state: State,
+    trail: Trail,
+    code: Annotated[str, Query()],
+    state_param: Annotated[str, Query(alias="state")],
+) -> RedirectResponse:
+    client = _oidc(state, realm)
+    with state.write() as session:
+        attempt = login.take_login(session, state_param, provider=realm, now=now_utc())
+    identity = client.complete(
+        code=code,
+        redirect_uri=f"{state.settings.public_url}/ehoks/kirjaudu/oidc/{realm}/paluu",
+        code_verifier=attempt.code_verifier,
+        nonce=attempt.nonce,
+    )
+    actor: Actor = (
+        login.official_from_oidc(identity, client.settings)
+        if realm == "virkailija"
+        else login.student_from_oidc(identity, client.settings)
+    )
+    login_ref = f"oidc:{realm}:{identity.sid or identity.subject}"
+    return start_session(
+        request,
+        state,
+        trail,
+        actor,
+        login_ref=login_ref,
+        protocol="oidc",
+        to=attempt.return_to or HOME[realm],
+    )
+
+
+@router.post(
+    "/ehoks/kirjaudu/oidc/{realm}/backchannel-logout",
+    summary="OpenID Connect back-channel logout",
+)
+def oidc_backchannel_logout(
+    realm: Realm, state: State, logout_token: Annotated[str, Form()]
+) -> Response:
+    client = _oidc(state, realm)
+    subject, sid = client.parse_backchannel_logout(logout_token)
+    with state.write() as session:
+        sessions.end_by_login_ref(session, f"oidc:{realm}:{sid or subject}")
+    return Response(status_code=200, headers={"Cache-Control": "no-store"})
+
+
+# Logout and the session endpoints of the original
+
+
+@router.post("/ehoks/logout", summary="Log out (this session)")
+def logout(request: Request, state: State, logged_in: LoggedIn) -> Response:
+    return _logout(request, state, logged_in, everywhere=False)
+
+
+@router.post("/ehoks/logout/kaikki", summary="Log out everywhere (every session of this person)")
+def logout_everywhere(request: Request, state: State, logged_in: LoggedIn) -> Response:
+    return _logout(request, state, logged_in, everywhere=True)
+
+
+def _logout(
+    request: Request, state: State, logged_in: sessions.LoggedIn, *, everywhere: bool
+) -> Response:
+    trail = trail_of(request)
+    with state.write(trail) as session:
+        if everywhere:
+            sessions.end_everywhere(session, logged_in.actor)
+        else:
+            sessions.end(session, logged_in.id)
+        trail.record(operation="logout", details={"everywhere": everywhere})
+    target = "/ehoks/kirjaudu"
+    actor = logged_in.actor
+    settings = state.settings
+    if isinstance(actor, OfficialActor) and settings.login_protocol_virkailija == "cas":
+        target = state.auth.cas.logout_url(f"{settings.public_url}/ehoks/kirjaudu")
+    elif isinstance(actor, StudentActor) and settings.login_protocol_oppija == "cas":
+        target = state.auth.cas.logout_url(f"{settings.public_url}/ehoks/kirjaudu", oppija=True)
+    return _clear_cookies(RedirectResponse(target, status_code=303))
+
+
+@router.get("/ehoks-virkailija-backend/api/v1/virkailija/session/kayttaja", summary="Session")
+@router.get("/ehoks-oppija-backend/api/v1/session/kayttaja", include_in_schema=False)
+async def session_user(logged_in: CurrentSession) -> OrjsonResponse:
+    """Who is logged in (any kind of user); 401 without a session."""
+    if logged_in is None:
+        return OrjsonResponse({"info": "User is not authorized"}, status_code=401)
+    actor = logged_in.actor
+    return envelope({"kind": actor.kind, "id": actor.audit_id, "csrf-token": logged_in.csrf_token})
+
+
+@router.delete("/ehoks-virkailija-backend/api/v1/virkailija/session", summary="Log out (API)")
+@router.delete("/ehoks-oppija-backend/api/v1/oppija/session", summary="Log out (API)")
+async def delete_session(request: Request, state: State, logged_in: LoggedIn) -> Response:
+    await run_in_threadpool(_end_session, state, logged_in.id)
+    return _clear_cookies(Response(status_code=200))
+
+
+def _end_session(state: State, session_id: str) -> None:
+    with state.write() as session:
+        sessions.end(session, session_id)

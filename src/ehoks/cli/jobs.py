@@ -1,0 +1,101 @@
+"""Scheduled maintenance jobs (run from cron or a systemd timer; see docs/operations.md)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import typer
+from rich import print as rprint
+
+from ehoks.audit.trail import AuditTrail
+from ehoks.cli.context import cli_context
+from ehoks.db import transaction
+from ehoks.hoks import cleanup
+from ehoks.hoks.service.common import Deps, now_utc, today_in_finland
+from ehoks.registries import build_registries
+from ehoks.registries.http import close_registries
+
+app = typer.Typer(help="Scheduled maintenance jobs.", no_args_is_help=True)
+
+
+@app.command("contact-cleanup")
+def contact_cleanup(
+    ctx: typer.Context,
+    limit: Annotated[
+        int,
+        typer.Option(min=1, help="Periods or HOKSes per batch; each batch is one transaction."),
+    ] = cleanup.DEFAULT_LIMIT,
+    until_done: Annotated[
+        bool,
+        typer.Option("--until-done", help="Run batches until nothing is left to clear."),
+    ] = False,
+) -> None:
+    """Clear personal contact data past its retention time (reference 5.2): workplace
+    instructors' e-mail and phone of periods ended over 3 months ago, and students' e-mail and
+    phone of HOKSes finished, and study rights ended, over 3 months ago.
+
+    Exits with 1 when Koski could not be asked about some HOKSes (they are left as they are
+    and tried again on the next run)."""
+    context = cli_context(ctx)
+    deps = Deps(
+        registries=build_registries(context.settings, context.engine), settings=context.settings
+    )
+    try:
+        instructors = 0
+        while True:
+            # One batch per transaction, so a long run never holds its locks for long and an
+            # interrupted run keeps what it finished.
+            with transaction(context.session_factory) as session:
+                trail = _trail()
+                periods = cleanup.clear_instructor_contacts(
+                    session, deps.with_trail(trail), today=today_in_finland(), limit=limit
+                )
+                trail.flush(session)  # last, as the audit chain requires
+            instructors += len(periods)
+            if not until_done or len(periods) < limit:
+                break
+
+        cleared = touched = 0
+        failed: set[int] = set()
+        while True:
+            with transaction(context.session_factory) as session:
+                trail = _trail()
+                batch = cleanup.run_student_cleanup(
+                    session,
+                    deps.with_trail(trail),
+                    today=today_in_finland(),
+                    now=now_utc(),
+                    limit=limit,
+                    # Without this a batch full of HOKSes Koski cannot answer for would be
+                    # selected again and again.
+                    exclude=failed,
+                )
+                trail.flush(session)
+            cleared += len(batch.cleared)
+            touched += len(batch.touched)
+            failed.update(batch.koski_failed)
+            if not until_done or batch.selected < limit:
+                break
+    finally:
+        close_registries(deps.registries)
+
+    rprint(f"workplace instructors' contact data cleared on {instructors} period(s)")
+    rprint(
+        f"students' contact data cleared on {cleared} HOKS(es); {touched} finished HOKS(es) "
+        "wait 3 months more (study right not ended over 3 months ago in Koski)"
+    )
+    if failed:
+        ids = ", ".join(str(i) for i in sorted(failed))
+        typer.echo(
+            f"error: Koski did not answer for {len(failed)} HOKS(es), left unchanged: {ids}",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _trail() -> AuditTrail:
+    """The audit trail of one batch: its events commit with the batch (DESIGN D7)."""
+    trail = AuditTrail(f"job:contact-cleanup:{uuid.uuid4()}"[:64], operation="delete")
+    trail.actor = cleanup.ACTOR
+    return trail

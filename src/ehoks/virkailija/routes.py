@@ -1,0 +1,189 @@
+"""The officials' (virkailija) HOKS API, mounted at ``/ehoks-virkailija-backend/api/v1``
+(reference 5.4, 5.5 and the undo/hard delete of 5.8).
+
+Every route needs an official's browser session (401 without one; a student's or an e-mail
+user's session gets 403), and a state-changing one its CSRF token in ``X-CSRF-Token``. The
+original's ``caller-id`` header is not required here: the session cookie already identifies
+the caller, and these routes serve our own views. What each official may see or change is
+decided per HOKS by the access policy (``virkailija.service``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import Response
+
+from ehoks.api.deps import JsonBody, Official, State, Trail
+from ehoks.api.responses import OrjsonResponse, envelope, no_content
+from ehoks.hoks.service import etag
+from ehoks.virkailija import service
+from ehoks.virkailija.repository import Locale, OrderBy
+
+router = APIRouter(prefix="/virkailija", tags=["virkailija"])
+
+OppijaOid = Annotated[str, Path(description="The learner's OppijaOID")]
+HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
+IfMatch = Annotated[
+    str | None,
+    Header(description='Current HOKS version as returned in ETag, e.g. "3"; 412 if it changed'),
+]
+
+
+@router.get("/session", summary="The logged-in official and their organisation privileges")
+def get_session(actor: Official) -> OrjsonResponse:
+    return envelope(service.session_view(actor))
+
+
+@router.get("/oppijat", summary="Search the learners with a HOKS in an oppilaitos")
+def search_oppijat(
+    actor: Official,
+    state: State,
+    trail: Trail,
+    oppilaitos_oid: Annotated[str, Query(alias="oppilaitos-oid")],
+    nimi: Annotated[str | None, Query(max_length=200)] = None,
+    tutkinto: Annotated[str | None, Query(max_length=200)] = None,
+    osaamisala: Annotated[str | None, Query(max_length=200)] = None,
+    hoks_id: Annotated[int | None, Query(alias="hoks-id")] = None,
+    order_by_column: Annotated[OrderBy, Query(alias="order-by-column")] = "nimi",
+    desc: bool = False,
+    item_count: Annotated[int, Query(alias="item-count", ge=1, le=1000)] = 10,
+    page: Annotated[int, Query(ge=0)] = 0,
+    locale: Locale = "fi",
+) -> OrjsonResponse:
+    with state.read(trail) as session:
+        result = service.search_oppijat(
+            session,
+            actor,
+            state.deps.with_trail(trail),
+            oppilaitos_oid=oppilaitos_oid,
+            nimi=nimi,
+            tutkinto=tutkinto,
+            osaamisala=osaamisala,
+            hoks_id=hoks_id,
+            locale=locale,
+            order_by=order_by_column,
+            desc=desc,
+            item_count=item_count,
+            page=page,
+        )
+    return envelope(result.rows, meta={"total-count": result.total})
+
+
+@router.get("/oppijat/{oppija_oid}/hoksit", summary="The learner's HOKSes the official may read")
+def list_hoksit(
+    actor: Official, oppija_oid: OppijaOid, state: State, trail: Trail
+) -> OrjsonResponse:
+    with state.read(trail) as session:
+        rows = service.list_hoksit(session, actor, oppija_oid, state.deps.with_trail(trail))
+    return envelope(rows)
+
+
+@router.post("/oppijat/{oppija_oid}/hoksit", summary="Enter a HOKS by hand")
+def create_hoks(
+    request: Request,
+    actor: Official,
+    oppija_oid: OppijaOid,
+    body: JsonBody,
+    state: State,
+    trail: Trail,
+) -> OrjsonResponse:
+    with state.write(trail) as session:
+        written = service.create_hoks(
+            session, actor, oppija_oid, body, state.deps.with_trail(trail)
+        )
+    return envelope(
+        {"uri": f"{request.url.path}/{written.hoks_id}"},
+        meta={"id": written.hoks_id},
+        headers={"ETag": etag(written.version)},
+    )
+
+
+@router.get("/oppijat/{oppija_oid}/hoksit/{hoks_id}", summary="Read a HOKS")
+def get_hoks(
+    actor: Official, oppija_oid: OppijaOid, hoks_id: HoksId, state: State, trail: Trail
+) -> OrjsonResponse:
+    with state.read(trail) as session:
+        hoks, view = service.get_hoks(
+            session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail)
+        )
+    return envelope(view, headers={"ETag": etag(hoks.version)})
+
+
+@router.put("/oppijat/{oppija_oid}/hoksit/{hoks_id}", status_code=204, summary="Replace a HOKS")
+def replace_hoks(
+    actor: Official,
+    oppija_oid: OppijaOid,
+    hoks_id: HoksId,
+    body: JsonBody,
+    state: State,
+    trail: Trail,
+    if_match: IfMatch = None,
+) -> Response:
+    with state.write(trail) as session:
+        written = service.replace_hoks(
+            session,
+            actor,
+            oppija_oid,
+            hoks_id,
+            body,
+            state.deps.with_trail(trail),
+            if_match=if_match,
+        )
+    return no_content({"ETag": etag(written.version)})
+
+
+@router.patch(
+    "/oppijat/{oppija_oid}/hoksit/{hoks_id}", status_code=204, summary="Update top-level fields"
+)
+def patch_hoks(
+    actor: Official,
+    oppija_oid: OppijaOid,
+    hoks_id: HoksId,
+    body: JsonBody,
+    state: State,
+    trail: Trail,
+    if_match: IfMatch = None,
+) -> Response:
+    with state.write(trail) as session:
+        written = service.patch_hoks(
+            session,
+            actor,
+            oppija_oid,
+            hoks_id,
+            body,
+            state.deps.with_trail(trail),
+            if_match=if_match,
+        )
+    return no_content({"ETag": etag(written.version)})
+
+
+@router.patch(
+    "/oppijat/{oppija_oid}/hoksit/{hoks_id}/shallow-delete",
+    summary="Soft-delete a HOKS (needs the HOKS_DELETE role)",
+)
+def shallow_delete(
+    actor: Official, oppija_oid: OppijaOid, hoks_id: HoksId, state: State, trail: Trail
+) -> OrjsonResponse:
+    # The original's required body key ``oppilaitos-oid`` was never used; no body is read.
+    with state.write(trail) as session:
+        service.shallow_delete(session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail))
+    # No envelope, as the original.
+    return OrjsonResponse({"success": hoks_id})
+
+
+@router.patch("/hoks/{hoks_id}/undo-shallow-delete", summary="Undo a soft delete (OPH super user)")
+def undo_shallow_delete(
+    actor: Official, hoks_id: HoksId, state: State, trail: Trail
+) -> OrjsonResponse:
+    with state.write(trail) as session:
+        service.undo_shallow_delete(session, actor, hoks_id, state.deps.with_trail(trail))
+    return envelope({})
+
+
+@router.delete("/hoks/{hoks_id}", summary="Delete a HOKS for good (OPH super user)")
+def hard_delete(actor: Official, hoks_id: HoksId, state: State, trail: Trail) -> OrjsonResponse:
+    with state.write(trail) as session:
+        service.hard_delete(session, actor, hoks_id, state.deps.with_trail(trail))
+    return envelope({})

@@ -1,0 +1,1 @@
+"""Server-rendered pages (DESIGN D9): Jinja2 templates, one base layout, CSRF for forms."""
