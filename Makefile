@@ -25,7 +25,7 @@ install: $(STAMP) ## Create .venv and install ehoks with its development tools
 run: install ## Install, migrate the SQLite database, load demo data and serve on :8000
 	$(BIN)/ehoks db upgrade
 	$(BIN)/ehoks demo load
-	$(BIN)/ehoks serve --host $(HOST) --port $(PORT)
+	EHOKS_DEV_LOGIN=true $(BIN)/ehoks serve --host $(HOST) --port $(PORT)
 
 test: install ## Install and run the whole test suite (SQLite)
 	$(BIN)/pytest -q -n 2 -p no:cacheprovider

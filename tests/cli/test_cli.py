@@ -33,6 +33,9 @@ def env(database_url, db, monkeypatch):
         ["demo", "load"],
         ["registry", "import"],
         ["clients", "create"],
+        ["audit", "verify"],
+        ["jobs", "contact-cleanup"],
+        ["jobs", "purge-sessions"],
     ],
 )
 def test_every_command_has_help(command):
@@ -141,3 +144,29 @@ def test_demo_load_is_idempotent(env):
     assert "0 created, 12 already there" in second.output
     with make_session_factory(env).begin() as session:
         assert session.scalar(select(func.count()).select_from(Hoks)) == 12
+
+
+def test_purge_sessions_removes_only_expired_sessions(env):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from ehoks.access.actor import EmailActor
+    from ehoks.auth import sessions
+    from ehoks.auth.sessions import SessionSettings
+
+    now = datetime.now(UTC)
+    with make_session_factory(env).begin() as session:
+        for address, age in (("old@example.org", timedelta(hours=9)), ("new@example.org", None)):
+            sessions.create(
+                session,
+                EmailActor(address),
+                settings=SessionSettings(),
+                now=now - age if age else now,
+            )
+    result = runner.invoke(app, ["jobs", "purge-sessions"])
+    assert result.exit_code == 0, result.output
+    assert "removed 1 expired session" in result.output
+    with env.connect() as conn:
+        left = conn.execute(text("SELECT subject FROM user_session")).scalars().all()
+    assert left == ["new@example.org"]

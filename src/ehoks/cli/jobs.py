@@ -9,6 +9,7 @@ import typer
 from rich import print as rprint
 
 from ehoks.audit.trail import AuditTrail
+from ehoks.auth import email_login, sessions
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.hoks import cleanup
@@ -99,3 +100,15 @@ def _trail() -> AuditTrail:
     trail = AuditTrail(f"job:contact-cleanup:{uuid.uuid4()}"[:64], operation="delete")
     trail.actor = cleanup.ACTOR
     return trail
+
+
+@app.command("purge-sessions")
+def purge_sessions(ctx: typer.Context) -> None:
+    """Delete expired sessions, abandoned OpenID logins and expired e-mail login links (run
+    daily). Expired ones already let no one in; this only keeps the tables small."""
+    context = cli_context(ctx)
+    now = now_utc()
+    with transaction(context.session_factory) as session:
+        ended = sessions.purge_expired(session, settings=context.settings.session, now=now)
+        links = email_login.purge_expired(session, now=now)
+    rprint(f"removed {ended} expired session(s) and {links} expired login link(s)")

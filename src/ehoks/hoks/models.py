@@ -48,7 +48,9 @@ class Hoks(Base):
 
 
 class HoksVersion(Base):
-    """Every earlier state of a HOKS, appended on each write (never updated)."""
+    """Every earlier state of a HOKS, appended on each write. Never updated, except that the
+    contact-data clean-up erases the cleared contact fields from earlier versions too (their
+    retention time is over there as well)."""
 
     __tablename__ = "hoks_version"
     __table_args__ = (UniqueConstraint("hoks_id", "version"),)

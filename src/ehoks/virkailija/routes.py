@@ -10,13 +10,15 @@ decided per HOKS by the access policy (``virkailija.service``).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
-from ehoks.api.deps import JsonBody, Official, State, Trail
+from ehoks.access.actor import OfficialActor
+from ehoks.api.deps import AppState, JsonBody, Official, State, Trail
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
+from ehoks.audit.trail import AuditTrail
 from ehoks.hoks.service import etag
 from ehoks.virkailija import service
 from ehoks.virkailija.repository import Locale, OrderBy
@@ -121,17 +123,7 @@ def replace_hoks(
     trail: Trail,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write(trail) as session:
-        written = service.replace_hoks(
-            session,
-            actor,
-            oppija_oid,
-            hoks_id,
-            body,
-            state.deps.with_trail(trail),
-            if_match=if_match,
-        )
-    return no_content({"ETag": etag(written.version)})
+    return _update(actor, oppija_oid, hoks_id, body, state, trail, "put", if_match)
 
 
 @router.patch(
@@ -146,14 +138,28 @@ def patch_hoks(
     trail: Trail,
     if_match: IfMatch = None,
 ) -> Response:
+    return _update(actor, oppija_oid, hoks_id, body, state, trail, "patch", if_match)
+
+
+def _update(
+    actor: OfficialActor,
+    oppija_oid: str,
+    hoks_id: int,
+    body: Any,
+    state: AppState,
+    trail: AuditTrail,
+    method: Literal["put", "patch"],
+    if_match: str | None,
+) -> Response:
     with state.write(trail) as session:
-        written = service.patch_hoks(
+        written = service.update_hoks(
             session,
             actor,
             oppija_oid,
             hoks_id,
             body,
             state.deps.with_trail(trail),
+            method=method,
             if_match=if_match,
         )
     return no_content({"ETag": etag(written.version)})

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -207,7 +207,7 @@ def get_hoks(
     return hoks, full_view(hoks)
 
 
-def replace_hoks(
+def update_hoks(
     session: Session,
     actor: OfficialActor,
     oppija_oid: str,
@@ -215,32 +215,15 @@ def replace_hoks(
     body: Any,
     deps: Deps,
     *,
+    method: Literal["put", "patch"],
     if_match: str | None = None,
 ) -> hoks_service.Written:
+    """PUT (replace) or PATCH (top-level fields) of the learner's HOKS, as the service API's."""
     check_oppija_oid(oppija_oid)
     _hoks_of(session, oppija_oid, hoks_id, for_update=True)
+    update = hoks_service.replace if method == "put" else hoks_service.patch
     with forbidden_as(INSUFFICIENT):
-        return hoks_service.replace(
-            session, actor, hoks_id, body, deps, if_match=if_match, virkailija=True
-        )
-
-
-def patch_hoks(
-    session: Session,
-    actor: OfficialActor,
-    oppija_oid: str,
-    hoks_id: int,
-    body: Any,
-    deps: Deps,
-    *,
-    if_match: str | None = None,
-) -> hoks_service.Written:
-    check_oppija_oid(oppija_oid)
-    _hoks_of(session, oppija_oid, hoks_id, for_update=True)
-    with forbidden_as(INSUFFICIENT):
-        return hoks_service.patch(
-            session, actor, hoks_id, body, deps, if_match=if_match, virkailija=True
-        )
+        return update(session, actor, hoks_id, body, deps, if_match=if_match, virkailija=True)
 
 
 def create_hoks(
