@@ -7,7 +7,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test test-pg lint fmt typecheck bench docs ci
+.PHONY: help install chromium run test test-pg lint fmt typecheck bench docs ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,10 +27,15 @@ run: install ## Install, migrate the SQLite database, load demo data and serve o
 	$(BIN)/ehoks demo load
 	EHOKS_DEV_LOGIN=true $(BIN)/ehoks serve --host $(HOST) --port $(PORT)
 
-test: install ## Install and run the whole test suite (SQLite)
+chromium: ## Install Debian's chromium for the browser tests, where missing
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: install chromium ## Install and run the whole test suite (SQLite)
 	$(BIN)/pytest -q -n 2 -p no:cacheprovider
 
-test-pg: install ## Run the whole test suite on PostgreSQL ($(PG_URL))
+test-pg: install chromium ## Run the whole test suite on PostgreSQL ($(PG_URL))
 	EHOKS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -p no:cacheprovider
 
 lint: install ## ruff check and format check
