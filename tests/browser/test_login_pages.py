@@ -105,6 +105,7 @@ def test_login_and_development_pages_are_accessible(page, live, plan):
     for path in ("/ehoks/kirjaudu", "/ehoks/kirjaudu/kehitys"):
         page.goto(f"{live.url}{path}")
         _check(page)
+    assert f"Työpaikkaohjaaja {OLLI}" in page.content()
     page.get_by_label("Henkilö").select_option("virkailija:oph")
     page.get_by_role("button", name="Kirjaudu").click()
     page.wait_for_url(f"{live.url}/ehoks/istunto")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ehoks.auth.models import LoginAttempt, UserSession
-from ehoks.hoks.models import Hoks
+from ehoks.hoks.models import Hoks, HoksTyopaikkajakso
 from ehoks.oppijaindex.models import IndexOppija
 
 
@@ -97,3 +97,13 @@ class DevLoginRepository:
             .limit(limit)
         )
         return [(oid, nimi) for oid, nimi in rows]
+
+    def instructor_addresses(self, limit: int) -> list[str]:
+        addresses = self.session.scalars(
+            select(func.lower(HoksTyopaikkajakso.ohjaaja_sahkoposti))
+            .where(HoksTyopaikkajakso.ohjaaja_sahkoposti.is_not(None))
+            .distinct()
+            .order_by(func.lower(HoksTyopaikkajakso.ohjaaja_sahkoposti))
+            .limit(limit)
+        )
+        return [a for a in addresses if a]

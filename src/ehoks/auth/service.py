@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import (
     OPH_ORGANISAATIO_OID,
     Actor,
+    EmailActor,
     OfficialActor,
     StudentActor,
     grants_from_roles,
@@ -111,7 +112,8 @@ class DevChoice:
 
 def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
     """Seeded people the development login offers: an OPH super user, one official per
-    organisation that has HOKSes (CRUD and delete on it), and the indexed students."""
+    organisation that has HOKSes (CRUD and delete on it), the indexed students, and the
+    workplace instructors named in HOKSes (as if logged in by their e-mail link)."""
     superuser = OfficialActor(
         "1.2.246.562.24.00000000001",
         "Kehittäjä Pääkäyttäjä",
@@ -130,4 +132,8 @@ def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
         choices.append(DevChoice(f"virkailija:{oid}", official.name, official))
     for oid, nimi in repository.students(limit=50):
         choices.append(DevChoice(f"oppija:{oid}", f"Opiskelija {nimi}", StudentActor(oid, nimi)))
+    for address in repository.instructor_addresses(limit=20):
+        choices.append(
+            DevChoice(f"sahkoposti:{address}", f"Työpaikkaohjaaja {address}", EmailActor(address))
+        )
     return choices
