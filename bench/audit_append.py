@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ehoks.access.actor import OfficialActor
+from ehoks.audit.appender import BatchAppender
 from ehoks.audit.repository import AuditRepository
 from ehoks.audit.service import AuditRecord, append, event_hash, record_for, verify
 from ehoks.db import make_engine, make_session_factory, read_only_session_factory
@@ -69,6 +70,36 @@ def timed_appends(factory: sessionmaker[Session], total: int, threads: int) -> d
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - began
+    return {
+        "per_second": total / elapsed,
+        "latency_ms": percentiles([x for per in latencies for x in per]),
+    }
+
+
+def timed_group_appends(factory: sessionmaker[Session], total: int, threads: int) -> dict[str, Any]:
+    """Reads' path: each thread hands one event at a time to the group-commit appender and
+    waits until it is committed."""
+    appender = BatchAppender(factory)
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    gate = threading.Barrier(threads + 1)
+
+    def work(n: int) -> None:
+        mine = latencies[n]
+        gate.wait()
+        for i in range(n, total, threads):
+            began = time.perf_counter()
+            appender.append([read_event(i)])
+            mine.append(time.perf_counter() - began)
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    gate.wait()
+    began = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - began
+    appender.close()
     return {
         "per_second": total / elapsed,
         "latency_ms": percentiles([x for per in latencies for x in per]),
@@ -141,6 +172,8 @@ def run(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     empty(engine)
     figures["append_1_thread"] = timed_appends(factory, args.appends, 1)
     figures["append_4_threads"] = timed_appends(factory, args.appends, 4)
+    figures["group_4_threads"] = timed_group_appends(factory, args.appends, 4)
+    figures["group_16_threads"] = timed_group_appends(factory, args.appends, 16)
     fill(factory, args.verify_events)
     figures["verify"] = timed_verify(engine)
     return figures
@@ -149,7 +182,8 @@ def run(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
 def report(name: str, figures: dict[str, Any]) -> None:
     plain = figures["plain_insert_1_thread"]["per_second"]
     print(f"\n{name}")
-    for key in ("plain_insert_1_thread", "append_1_thread", "append_4_threads"):
+    keys = ("plain_insert_1_thread", "append_1_thread", "append_4_threads")
+    for key in (*keys, "group_4_threads", "group_16_threads"):
         entry = figures[key]
         lat = entry["latency_ms"]
         print(

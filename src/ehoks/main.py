@@ -21,6 +21,7 @@ from ehoks.api.deps import AppState, State
 from ehoks.api.errors import install_error_handlers
 from ehoks.api.openapi import build_openapi, describe_hoks_api
 from ehoks.api.responses import OrjsonResponse
+from ehoks.audit.appender import BatchAppender
 from ehoks.auth.clients import AuthClients, build_auth_clients
 from ehoks.auth.routes import router as login_router
 from ehoks.config import Settings
@@ -68,6 +69,7 @@ def create_app(
         # Close the registries' connection pools when the worker stops.
         close_registries(registries)
         auth.close()
+        state.read_audit.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -79,14 +81,17 @@ def create_app(
         openapi_url=OPENAPI_URL,
         default_response_class=OrjsonResponse,
     )
-    app.state.ehoks = AppState(
+    write_sessions = make_session_factory(engine)
+    state = AppState(
         settings=settings,
         engine=engine,
-        write_sessions=make_session_factory(engine),
+        write_sessions=write_sessions,
         read_sessions=read_only_session_factory(engine),
         deps=Deps(registries=registries, settings=settings),
         auth=auth,
+        read_audit=BatchAppender(write_sessions),
     )
+    app.state.ehoks = state
     install_error_handlers(app)
     app.add_middleware(AccessLogMiddleware)
     for prefix, router in routers():

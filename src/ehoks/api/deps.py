@@ -27,6 +27,7 @@ from ehoks.access.actor import (
 )
 from ehoks.access.errors import NoSession, NotPermitted
 from ehoks.access.service import authenticate_bearer
+from ehoks.audit.appender import BatchAppender
 from ehoks.audit.trail import AuditTrail
 from ehoks.auth import sessions
 from ehoks.auth.clients import AuthClients
@@ -46,12 +47,14 @@ class AppState:
     read_sessions: sessionmaker[Session]
     deps: Deps
     auth: AuthClients
+    read_audit: BatchAppender
 
     @contextmanager
     def read(self, trail: AuditTrail | None = None) -> Iterator[Session]:
         """A read-only transaction (on SQLite it never waits for writers). The reads it
-        recorded on ``trail`` are appended to the audit chain in a short write transaction
-        afterwards, before the response is sent; if that fails, the request fails."""
+        recorded on ``trail`` are then appended to the audit chain, together with other
+        requests' reads (group commit, ``audit.appender``), before the response is sent; if
+        that fails, the request fails."""
         try:
             with self.read_sessions.begin() as session:
                 yield session
@@ -59,8 +62,7 @@ class AppState:
             self._audit_failure(trail, exc)
             raise
         if trail is not None and trail.has_records:
-            with self.write_sessions.begin() as session:
-                trail.flush(session)
+            self.read_audit.append(trail.discard())
 
     @contextmanager
     def write(self, trail: AuditTrail | None = None) -> Iterator[Session]:
