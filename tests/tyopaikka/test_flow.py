@@ -167,3 +167,13 @@ def test_forms_before_login_need_the_double_submit_token(web, plan, smtp_server)
     response = web.post("/ehoks/tyopaikka", data={"sahkoposti": OLLI})
     assert response.status_code == 403
     assert smtp_server.to(OLLI) == []
+
+
+def test_the_form_cannot_flood_an_instructors_mailbox(web, plan, smtp_server):
+    csrf = _csrf(web)
+    answers = {
+        web.post("/ehoks/tyopaikka", data={"sahkoposti": OLLI, "csrf_token": csrf}).text
+        for _ in range(3)
+    }
+    assert len(answers) == 1  # the same page every time
+    assert len(smtp_server.to(OLLI)) == 1

@@ -25,7 +25,7 @@ import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
@@ -288,6 +288,21 @@ def verify(
         return Rejection(TooManyAttempts(), 0)
     session.flush()
     return Rejection(CodeRejected(attempts_left), attempts_left)
+
+
+def recently_sent(
+    session: Session, sahkoposti: str, purpose: LinkPurpose, *, now: datetime, minutes: int
+) -> bool:
+    """Whether a link for this address and purpose went out less than ``minutes`` ago (so
+    that a form anyone can fill in cannot be used to flood someone's mailbox)."""
+    latest = EmailChallengeRepository(session).latest_created(
+        normalise_address(sahkoposti), purpose
+    )
+    if latest is None:
+        return False
+    if latest.tzinfo is None:  # SQLite's aggregate returns the stored text without its zone
+        latest = latest.replace(tzinfo=UTC)
+    return now - latest < timedelta(minutes=minutes)
 
 
 def purge_expired(session: Session, *, now: datetime) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ehoks.auth.models import EmailChallenge
@@ -30,6 +30,14 @@ class EmailChallengeRepository:
         return self.session.get(
             EmailChallenge, challenge_id, with_for_update=True, populate_existing=True
         )
+
+    def latest_created(self, sahkoposti: str, purpose: str) -> datetime | None:
+        latest: datetime | None = self.session.scalar(
+            select(func.max(EmailChallenge.created_at)).where(
+                EmailChallenge.sahkoposti == sahkoposti, EmailChallenge.purpose == purpose
+            )
+        )
+        return latest
 
     def delete_expired(self, now: datetime) -> int:
         return _count(

@@ -28,6 +28,8 @@ from ehoks.web.render import check_form_csrf, environment, page
 router = APIRouter(tags=["tyopaikka"])
 _pages = environment([Path(__file__).parent / "templates"])
 LINK_BASE = "/ehoks/sahkoposti"
+# At most one link per address in this time: the form is open to anyone.
+RESEND_MINUTES = 5
 
 
 def _error_page(request: Request, error: EhoksError) -> HTMLResponse:
@@ -62,8 +64,15 @@ def request_link(
 ) -> HTMLResponse:
     check_form_csrf(request, csrf_token)
     address = normalise_email(sahkoposti)
+    now = now_utc()
     with state.write() as session:
-        if "@" in address and service.is_known_address(session, address):
+        if (
+            "@" in address
+            and service.is_known_address(session, address)
+            and not email_login.recently_sent(
+                session, address, "tyopaikka", now=now, minutes=RESEND_MINUTES
+            )
+        ):
             email_login.start(
                 session,
                 state.auth.mailer,
@@ -72,7 +81,7 @@ def request_link(
                 target=None,
                 link_base_url=f"{state.settings.public_url}{LINK_BASE}",
                 settings=state.settings.email_login,
-                now=now_utc(),
+                now=now,
             )
     return page(
         request,
