@@ -202,12 +202,3 @@ def require_oph_privilege(actor: Actor, privilege: Privilege) -> None:
 def require_superuser(actor: Actor) -> None:
     if not is_superuser(actor):
         raise NotPermitted()
-
-
-def readable_organisations(actor: Actor) -> tuple[str, ...] | None:
-    """Organisations under which the actor reads HOKSes (None: all, for super users)."""
-    if is_superuser(actor):
-        return None
-    if isinstance(actor, ServiceClientActor | CasServiceActor | OfficialActor):
-        return tuple(g.organisaatio_oid for g in actor.grants if "read" in g.privileges)
-    return ()

@@ -28,7 +28,8 @@ from ehoks.access.actor import (
 from ehoks.access.errors import NoSession, NotPermitted
 from ehoks.access.service import authenticate_bearer
 from ehoks.audit.appender import BatchAppender
-from ehoks.audit.trail import AuditTrail
+from ehoks.audit.service import append
+from ehoks.audit.trail import AuditTrail, as_failed
 from ehoks.auth import sessions
 from ehoks.auth.clients import AuthClients
 from ehoks.config import Settings
@@ -89,29 +90,18 @@ class AppState:
         if trail.actor is None or (not attempted and not target):
             return
         outcome = "denied" if isinstance(exc, Unauthenticated | Forbidden) else "failed"
-        status = exc.status_code if isinstance(exc, EhoksError) else 500
-        if attempted:
-            for record in attempted:
-                trail.record(
-                    operation=record.operation,
-                    outcome=outcome,
-                    oppija_oid=record.oppija_oid,
-                    hoks_id=record.hoks_id,
-                    part=record.part,
-                    details={"status": status},
-                )
-        else:
+        status = str(exc.status_code if isinstance(exc, EhoksError) else 500)
+        if not attempted:
             trail.record(
                 operation=trail.operation,
-                outcome=outcome,
                 oppija_oid=target.get("oppija_oid"),
                 hoks_id=target.get("hoks_id"),
                 part=target.get("part"),
-                details={"status": status},
             )
+            attempted = trail.discard()
         try:
             with self.write_sessions.begin() as session:
-                trail.flush(session)
+                append(session, as_failed(attempted, error=status, outcome=outcome))
         except Exception:  # the request fails anyway; don't hide its own error
             log.exception("could not audit a failed request")
 
