@@ -26,6 +26,13 @@ class NotOwnHoks(Forbidden):
         super().__init__("Only the student whose plan this is may do this")
 
 
+class CsrfRejected(Forbidden):
+    """A state-changing request without the session's (or the form's) CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__("CSRF token missing or wrong: reload the page and try again")
+
+
 class NoSession(Unauthenticated):
     """No valid login session (the original answers 401 with an empty body)."""
 

@@ -25,7 +25,7 @@ from ehoks.access.actor import (
     StudentActor,
     grants_from_roles,
 )
-from ehoks.access.errors import NoSession, NotPermitted
+from ehoks.access.errors import CsrfRejected, NoSession, NotPermitted
 from ehoks.access.service import authenticate_bearer
 from ehoks.audit.appender import BatchAppender
 from ehoks.audit.service import append
@@ -242,11 +242,6 @@ async def _logged_in(request: Request, logged_in: CurrentSession) -> sessions.Lo
 
 
 LoggedIn = Annotated[sessions.LoggedIn, Depends(_logged_in)]
-
-
-class CsrfRejected(Forbidden):
-    def __init__(self) -> None:
-        super().__init__("CSRF token missing or wrong: reload the page and try again")
 
 
 def check_csrf(request: Request, expected: str, form_token: str | None) -> None:

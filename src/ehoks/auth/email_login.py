@@ -22,7 +22,6 @@ than raised, because the attempt it counts must be committed; see ``verify``.
 from __future__ import annotations
 
 import functools
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,8 @@ from argon2.exceptions import VerifyMismatchError
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from ehoks.access.actor import normalise_email
+from ehoks.auth import sessions
 from ehoks.auth.email_errors import (
     CodeExpired,
     CodeRejected,
@@ -316,7 +317,7 @@ def normalise_address(sahkoposti: str) -> str:
     """The address as stored and mailed: stripped and lower-cased, so one person's links and
     sessions share one key however the address was typed. Raises ``InvalidEmailAddress`` for
     text that cannot be one address."""
-    address = sahkoposti.strip().lower()
+    address = normalise_email(sahkoposti)
     local, _, domain = address.rpartition("@")
     if (
         not local
@@ -336,8 +337,8 @@ def mask_address(sahkoposti: str) -> str:
 
 
 def token_id(token: str) -> str:
-    """The primary key of the challenge of a link token: its SHA-256 in hex."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    """The primary key of the challenge of a link token: its SHA-256 in hex, as sessions'."""
+    return sessions.token_id(token)
 
 
 def _lookup_id(token: str) -> str:

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ehoks.access.errors import CsrfRejected
 from ehoks.auth.sessions import CSRF_COOKIE_NAME
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -77,8 +78,6 @@ def page(
 
 def check_form_csrf(request: Request, form_token: str | None) -> None:
     """Forms before login: the field must equal the double-submit cookie."""
-    from ehoks.api.deps import CsrfRejected
-
     cookie = request.cookies.get(CSRF_COOKIE_NAME) or ""
     given = form_token or ""
     if not cookie or not secrets.compare_digest(cookie.encode(), given.encode()):
