@@ -7,7 +7,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install chromium run test test-pg lint fmt typecheck bench docs ci
+.PHONY: help install messages messages-update chromium run test test-pg lint fmt typecheck bench docs ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,12 +20,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install ehoks with its development tools
+install: $(STAMP) messages ## Create .venv and install ehoks with its development tools
+
+messages: $(STAMP) ## Compile the interface's message catalogues (.po to .mo)
+	@$(BIN)/python -m ehoks.web.catalogues compile
+
+messages-update: $(STAMP) ## Extract the interface's messages into the catalogues (then translate)
+	$(BIN)/python -m ehoks.web.catalogues update
 
 run: install ## Install, migrate the SQLite database, load demo data and serve on :8000
 	$(BIN)/ehoks db upgrade
 	$(BIN)/ehoks demo load
-	EHOKS_DEV_LOGIN=true $(BIN)/ehoks serve --host $(HOST) --port $(PORT)
+	EHOKS_DEV_LOGIN=true EHOKS_MAIL_CATCHER__ENABLED=true $(BIN)/ehoks serve --host $(HOST) --port $(PORT)
 
 chromium: ## Install Debian's chromium for the browser tests, where missing
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ehoks.auth.email_login import EmailLoginSettings
 from ehoks.auth.sessions import SessionSettings
 from ehoks.auth.settings import CasSettings, OidcSettings
+from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.mail.settings import SmtpSettings
 from ehoks.registries.settings import RegistrySettings
 
@@ -65,7 +66,8 @@ class Settings(BaseSettings):
 
     public_url: str = "http://localhost:8000"
     """The address users reach this service at (scheme, host, port; no trailing slash). Login
-    return addresses and the links in e-mails are built on it."""
+    return addresses and the links in e-mails are built on it. Unless set, ``ehoks serve``
+    makes it follow the served host and port (``served_on``)."""
 
     dev_login: bool = False
     """Offer the development login (pick a seeded official or student without a password).
@@ -90,7 +92,13 @@ class Settings(BaseSettings):
     """Session timeouts and cookie flags (``EHOKS_SESSION__IDLE_MINUTES``, …)."""
 
     smtp: SmtpSettings = SmtpSettings()
-    """The mail server for login links, one-time codes and share notices."""
+    """The mail server for login links, one-time codes and share notices. While the mail
+    catcher is enabled, its host, port and security are the catcher's, whatever was set."""
+
+    mail_catcher: MailCatcherSettings = MailCatcherSettings()
+    """The development mail catcher (``EHOKS_MAIL_CATCHER__ENABLED``, ``__HOST``, ``__PORT``,
+    ``__DIRECTORY``, ``__KEEP``): ``ehoks serve`` runs it and all mail goes to it. Refused
+    unless ``environment`` is ``development`` or ``test``."""
 
     email_login: EmailLoginSettings = EmailLoginSettings()
     """Lifetimes and limits of e-mail login links and one-time codes."""
@@ -104,11 +112,38 @@ class Settings(BaseSettings):
             raise ValueError("EHOKS_TOKEN_SECRET must be set in production")
         if self.dev_login and self.environment not in ("development", "test"):
             raise ValueError("EHOKS_DEV_LOGIN is allowed only in a development environment")
+        if self.mail_catcher.enabled and self.environment not in ("development", "test"):
+            raise ValueError(
+                "EHOKS_MAIL_CATCHER__ENABLED is allowed only in a development environment"
+            )
         return self
+
+    @model_validator(mode="after")
+    def _send_mail_to_the_catcher(self) -> Settings:
+        if self.mail_catcher.enabled:
+            self.smtp = self.mail_catcher.redirect(self.smtp)
+        return self
+
+    def served_on(self, host: str, port: int) -> Settings:
+        """These settings for a server listening on ``host:port``: unless ``public_url`` was
+        set explicitly, it becomes that address as a browser on this machine reaches it."""
+        if "public_url" in self.model_fields_set:
+            return self
+        return self.model_copy(update={"public_url": local_url(host, port)})
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def local_url(host: str, port: int) -> str:
+    """``http://`` address of a server listening on ``host:port``, with ``localhost`` for the
+    loopback and wildcard addresses."""
+    if host in ("", "0.0.0.0", "::", "127.0.0.1", "::1", "localhost"):
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def load_settings(**overrides: object) -> Settings:

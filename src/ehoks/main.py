@@ -43,6 +43,7 @@ from ehoks.sharing.routes import pages_router as sharing_pages_router
 from ehoks.sharing.routes import virkailija_router as sharing_virkailija_router
 from ehoks.tyopaikka.routes import router as tyopaikka_router
 from ehoks.virkailija.routes import router as virkailija_router
+from ehoks.web import surface as web
 
 VIRKAILIJA = "/ehoks-virkailija-backend"
 API_V1 = f"{VIRKAILIJA}/api/v1"
@@ -92,7 +93,8 @@ def create_app(
         read_audit=BatchAppender(write_sessions),
     )
     app.state.ehoks = state
-    install_error_handlers(app)
+    install_error_handlers(app, web.PAGE_ERRORS)
+    web.install(app, exempt_prefixes=(DOCS_URL,))
     app.add_middleware(AccessLogMiddleware)
     for prefix, router in routers():
         app.include_router(router, prefix=prefix)
@@ -104,6 +106,7 @@ def create_app(
 def routers() -> list[tuple[str, APIRouter]]:
     """Every router of the application with its prefix (the route × caller test walks these)."""
     return [
+        *(("", router) for router in web.routers()),
         ("", access_router),
         ("", login_router),
         ("", tyopaikka_router),
@@ -147,7 +150,6 @@ def _mount_docs(app: FastAPI) -> None:
             swagger_favicon_url=f"{static}/favicon-32x32.png",
         )
 
-    @app.get("/", include_in_schema=False)
     @app.get("/docs", include_in_schema=False)
     def to_docs() -> RedirectResponse:
         return RedirectResponse(DOCS_URL)

@@ -7,12 +7,15 @@ secure context, so the ``Secure`` / ``__Host-`` session cookies work as they do 
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 import uvicorn
@@ -101,3 +104,58 @@ def accessibility_violations(page: Any) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
         for v in results.response["violations"]
     ]
+
+
+# Shared checks for every page of every journey.
+
+LANGUAGES = ("fi", "sv", "en")
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(os.environ.get("EHOKS_SCREENSHOTS", "var/screenshots"))
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the window (0 when it fits)."""
+    width: int = page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth"
+    )
+    return max(width, 0)
+
+
+def check_page(
+    page: Any, *, languages: tuple[str, ...] = LANGUAGES, shot: str | None = None
+) -> None:
+    """The page as it is now, in each language (switched with the page's own language links,
+    then back to the first): 0 axe violations, ``<html lang>`` right, no horizontal overflow at
+    360 px, no raw JSON body. ``shot`` saves desktop and phone screenshots under SCREENSHOTS."""
+    original = page.url
+    viewport = page.viewport_size
+    for lang in languages:
+        if lang != languages[0] or "lang=" not in original:
+            page.goto(_with_lang(original, lang))
+        assert page.evaluate("() => document.documentElement.lang") == lang
+        body = page.evaluate("() => document.body.innerText.trim()")
+        assert not body.startswith(("{", "[")), f"JSON shown at {page.url}"
+        violations = accessibility_violations(page)
+        assert violations == [], f"{page.url}: {violations}"
+        page.set_viewport_size(PHONE)
+        overflow = horizontal_overflow(page)
+        assert overflow == 0, f"{page.url} is {overflow}px too wide at 360px"
+        if shot and lang == languages[0]:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{shot}-360.png"), full_page=True)
+            page.set_viewport_size(DESKTOP)
+            page.screenshot(path=str(SCREENSHOTS / f"{shot}-desktop.png"), full_page=True)
+        page.set_viewport_size(viewport or DESKTOP)
+    page.goto(_with_lang(original, languages[0]))
+
+
+def _with_lang(url: str, lang: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", lang)])))
+
+
+def pytest_report_header(config: Any) -> str:
+    return f"browser screenshots: {SCREENSHOTS.resolve()}"

@@ -1,12 +1,16 @@
-"""Render errors as JSON for the API surface (one hierarchy, reference 2.4–2.5 shapes)."""
+"""Render errors as JSON for the API surface (one hierarchy, reference 2.4–2.5 shapes), and hand
+the people's pages to the HTML surface's renderer (``PageErrors``) so they never see JSON."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -23,19 +27,41 @@ PARAM_LOCATIONS = {
 }
 
 
-def install_error_handlers(app: FastAPI) -> None:
+@dataclass(frozen=True)
+class PageErrors:
+    """How the HTML surface answers: which requests are for pages, and their error page."""
+
+    is_page: Callable[[Request], bool]
+    render: Callable[[Request, int, Exception | None], Response]
+
+
+def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
+    def as_page(request: Request, status: int, exc: Exception | None) -> Response | None:
+        if pages is None or not pages.is_page(request):
+            return None
+        try:
+            return pages.render(request, status, exc)
+        except Exception:  # an error page that fails must not hide the original error
+            log.exception("could not render the error page")
+            return None
+
     @app.exception_handler(EhoksError)
-    async def _ehoks_error(_request: Request, exc: EhoksError) -> OrjsonResponse:
+    async def _ehoks_error(request: Request, exc: EhoksError) -> Response:
         if exc.status_code >= 500 and exc.status_code != 503:
             log.error("request failed: %s", exc.detail)
-        return OrjsonResponse(exc.body(), exc.status_code, exc.headers)
+        return as_page(request, exc.status_code, exc) or OrjsonResponse(
+            exc.body(), exc.status_code, exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
-    async def _request_validation(_request: Request, exc: RequestValidationError) -> OrjsonResponse:
-        return OrjsonResponse(parameter_errors(exc.errors()), 400)
+    async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
+        return as_page(request, 400, exc) or OrjsonResponse(parameter_errors(exc.errors()), 400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> OrjsonResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        page = as_page(request, exc.status_code, None)
+        if page is not None:
+            return page
         if exc.status_code == 404:
             return OrjsonResponse({"reason": "Route not found"}, 404)
         if exc.status_code == 405:
@@ -44,19 +70,21 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    async def _database_unavailable(_request: Request, exc: Exception) -> OrjsonResponse:
+    async def _database_unavailable(request: Request, exc: Exception) -> Response:
         # The transaction was rolled back (or never started): nothing of the request was saved.
         log.error("database unavailable: %s", exc)
-        return OrjsonResponse(
+        return as_page(request, 503, None) or OrjsonResponse(
             {"error": "Database unavailable. Nothing was saved; try again shortly."},
             503,
             {"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> OrjsonResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error", exc_info=exc)
-        return OrjsonResponse({"type": "unknown-exception", "class": type(exc).__name__}, 500)
+        return as_page(request, 500, None) or OrjsonResponse(
+            {"type": "unknown-exception", "class": type(exc).__name__}, 500
+        )
 
 
 def parameter_errors(errors: Any) -> dict[str, Any]:

@@ -174,16 +174,20 @@ class OidcClient:
             sid=sid if isinstance(sid, str) else None,
         )
 
-    def end_session_url(self, id_token_hint: str, post_logout_redirect_uri: str) -> str | None:
-        """RP-initiated logout URL, or ``None`` when the provider offers none."""
+    def end_session_url(
+        self, id_token_hint: str | None, post_logout_redirect_uri: str
+    ) -> str | None:
+        """RP-initiated logout URL, or ``None`` when the provider offers none. Without an ID
+        token hint the provider identifies us by ``client_id`` (RP-Initiated Logout 1.0, 2)."""
         endpoint = self._discover().end_session_endpoint
         if not endpoint:
             return None
         params = {
-            "id_token_hint": id_token_hint,
             "post_logout_redirect_uri": post_logout_redirect_uri,
             "client_id": self._settings.client_id,
         }
+        if id_token_hint:
+            params["id_token_hint"] = id_token_hint
         separator = "&" if "?" in endpoint else "?"
         return f"{endpoint}{separator}{urlencode(params)}"
 

@@ -9,12 +9,13 @@ person, and single logout from CAS or the OpenID provider the sessions created f
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ehoks.access.actor import Actor, OfficialActor, StudentActor
+from ehoks.access.actor import Actor, EmailActor, OfficialActor
 from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, trail_of
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.auth import service as login
@@ -24,16 +25,21 @@ from ehoks.auth.errors import BadLogoutRequest
 from ehoks.auth.oidc import OidcClient
 from ehoks.errors import NotFound
 from ehoks.hoks.service.common import now_utc
-from ehoks.web.render import check_form_csrf, environment, page
+from ehoks.web.render import check_form_csrf, page
 
 router = APIRouter(tags=["login"])
 
 VIRKAILIJA_CAS_CALLBACK = "/ehoks-virkailija-backend/cas-security-check"
 OPPIJA_CAS_CALLBACK = "/ehoks-oppija-backend/api/v1/oppija/session/opintopolku/"
 Realm = Literal["virkailija", "oppija"]
-HOME = {"virkailija": "/ehoks/istunto", "oppija": "/ehoks/istunto", "sahkoposti": "/ehoks/istunto"}
-
-_pages = environment()
+# Where each kind of user lands after logging in: their own start page.
+HOME = {
+    "virkailija": "/ehoks/istunto",
+    "oppija": "/ehoks/suunnittelu",
+    "sahkoposti": "/ehoks/tyopaikka/osat",
+}
+# The development login's groups, in this order (the page names them).
+DEV_GROUPS = ("virkailija:oph", "virkailija:", "oppija:", "sahkoposti:")
 
 
 class LoginNotOffered(NotFound):
@@ -95,19 +101,15 @@ def _clear_cookies(response: Response) -> Response:
 
 
 @router.get("/ehoks/kirjaudu", response_class=HTMLResponse, summary="Login choices")
-def login_page(request: Request, state: State) -> HTMLResponse:
-    return page(
-        request,
-        _pages,
-        "login.html",
-        {"dev_login": state.settings.dev_login},
-        secure_cookies=state.settings.session.cookie_secure,
-    )
+def login_page(
+    request: Request, return_to: Annotated[str | None, Query(alias="paluu")] = None
+) -> HTMLResponse:
+    return page(request, "login.html", {"paluu": _safe_return(return_to)})
 
 
 @router.get("/ehoks/istunto", response_class=HTMLResponse, summary="Who is logged in")
-def session_page(request: Request, logged_in: LoggedIn, state: State) -> HTMLResponse:
-    return page(request, _pages, "session.html", {"actor": logged_in.actor})
+def session_page(request: Request, logged_in: LoggedIn) -> HTMLResponse:
+    return page(request, "session.html", {"actor": logged_in.actor})
 
 
 # Development login
@@ -119,17 +121,22 @@ def _require_dev_login(state: State) -> None:
 
 
 @router.get("/ehoks/kirjaudu/kehitys", response_class=HTMLResponse, summary="Development login")
-def dev_login_page(request: Request, state: State) -> HTMLResponse:
+def dev_login_page(
+    request: Request,
+    state: State,
+    return_to: Annotated[str | None, Query(alias="paluu")] = None,
+) -> HTMLResponse:
     _require_dev_login(state)
     with state.read() as session:
         choices = login.dev_choices(session, state.deps.registries)
-    return page(
-        request,
-        _pages,
-        "dev_login.html",
-        {"choices": choices},
-        secure_cookies=state.settings.session.cookie_secure,
-    )
+    groups = []
+    taken: set[str] = set()
+    for prefix in DEV_GROUPS:
+        items = [c for c in choices if c.key.startswith(prefix) and c.key not in taken]
+        taken.update(c.key for c in items)
+        if items:
+            groups.append((prefix, items))
+    return page(request, "dev_login.html", {"groups": groups, "paluu": _safe_return(return_to)})
 
 
 @router.post("/ehoks/kirjaudu/kehitys", summary="Log in as a seeded person (development only)")
@@ -137,8 +144,9 @@ def dev_login(
     request: Request,
     state: State,
     trail: Trail,
-    kuka: Annotated[str, Form()],
+    kuka: Annotated[str, Form(max_length=400)],
     csrf_token: Annotated[str, Form()] = "",
+    paluu: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> RedirectResponse:
     _require_dev_login(state)
     check_form_csrf(request, csrf_token)
@@ -147,9 +155,8 @@ def dev_login(
     choice = choices.get(kuka)
     if choice is None:
         raise NotFound(f"No seeded person {kuka!r}")
-    return start_session(
-        request, state, trail, choice.actor, login_ref=None, protocol="dev", to=HOME["oppija"]
-    )
+    to = _safe_return(paluu) or HOME[choice.actor.kind]
+    return start_session(request, state, trail, choice.actor, login_ref=None, protocol="dev", to=to)
 
 
 # CAS and CAS-oppija
@@ -176,32 +183,58 @@ def begin_login(
             )
         return RedirectResponse(start.authorization_url, status_code=303)
     callback = VIRKAILIJA_CAS_CALLBACK if realm == "virkailija" else OPPIJA_CAS_CALLBACK
-    url = state.auth.cas.login_url(f"{settings.public_url}{callback}", oppija=realm == "oppija")
+    service = _cas_service(settings.public_url, callback, _safe_return(return_to))
+    url = state.auth.cas.login_url(service, oppija=realm == "oppija")
     return RedirectResponse(url, status_code=303)
+
+
+def _cas_service(public_url: str, callback: str, return_to: str | None) -> str:
+    """The CAS service address: the callback, carrying the page to return to. CAS validates a
+    ticket against the exact address it was issued for, so the callback rebuilds it the same
+    way."""
+    suffix = f"?{urlencode({'paluu': return_to})}" if return_to else ""
+    return f"{public_url}{callback}{suffix}"
 
 
 @router.get(VIRKAILIJA_CAS_CALLBACK, summary="CAS login callback (officials)")
 @router.get("/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku")
 def virkailija_cas_callback(
-    request: Request, state: State, trail: Trail, ticket: Annotated[str, Query()]
+    request: Request,
+    state: State,
+    trail: Trail,
+    ticket: Annotated[str, Query()],
+    return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
-    service = f"{state.settings.public_url}{VIRKAILIJA_CAS_CALLBACK}"
+    back = _safe_return(return_to)
+    service = _cas_service(state.settings.public_url, VIRKAILIJA_CAS_CALLBACK, back)
     user = state.auth.cas.validate(ticket, service)
     actor = login.official_from_cas(user)
     return start_session(
-        request, state, trail, actor, login_ref=ticket, protocol="cas", to=HOME["virkailija"]
+        request,
+        state,
+        trail,
+        actor,
+        login_ref=ticket,
+        protocol="cas",
+        to=back or HOME["virkailija"],
     )
 
 
 @router.get(OPPIJA_CAS_CALLBACK, summary="CAS-oppija login callback (students)")
 def oppija_cas_callback(
-    request: Request, state: State, trail: Trail, ticket: Annotated[str, Query()]
+    request: Request,
+    state: State,
+    trail: Trail,
+    ticket: Annotated[str, Query()],
+    return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
-    service = f"{state.settings.public_url}{OPPIJA_CAS_CALLBACK}"
+    back = _safe_return(return_to)
+    service = _cas_service(state.settings.public_url, OPPIJA_CAS_CALLBACK, back)
     oppija = state.auth.cas.validate_oppija(ticket, service)
     actor = login.student_from_cas(oppija, state.deps.registries)
+    to = back or HOME["oppija"]
     return start_session(
-        request, state, trail, actor, login_ref=ticket, protocol="cas-oppija", to=HOME["oppija"]
+        request, state, trail, actor, login_ref=ticket, protocol="cas-oppija", to=to
     )
 
 
@@ -313,14 +346,30 @@ def _logout(
         else:
             sessions.end(session, logged_in.id)
         trail.record(operation="logout", details={"everywhere": everywhere})
-    target = "/ehoks/kirjaudu"
-    actor = logged_in.actor
+    return _clear_cookies(RedirectResponse(_after_logout(state, logged_in), status_code=303))
+
+
+def _after_logout(state: State, logged_in: sessions.LoggedIn) -> str:
+    """The landing page in development (no identity provider there); in production the
+    identity provider's own logout, so that its session ends too, returning to the landing
+    page."""
     settings = state.settings
-    if isinstance(actor, OfficialActor) and settings.login_protocol_virkailija == "cas":
-        target = state.auth.cas.logout_url(f"{settings.public_url}/ehoks/kirjaudu")
-    elif isinstance(actor, StudentActor) and settings.login_protocol_oppija == "cas":
-        target = state.auth.cas.logout_url(f"{settings.public_url}/ehoks/kirjaudu", oppija=True)
-    return _clear_cookies(RedirectResponse(target, status_code=303))
+    landing = f"{settings.public_url}/"
+    actor = logged_in.actor
+    if settings.environment != "production" or isinstance(actor, EmailActor):
+        return "/"
+    realm = "virkailija" if isinstance(actor, OfficialActor) else "oppija"
+    protocol = (
+        settings.login_protocol_virkailija
+        if realm == "virkailija"
+        else (settings.login_protocol_oppija)
+    )
+    if protocol == "cas":
+        return state.auth.cas.logout_url(landing, oppija=realm == "oppija")
+    client = state.auth.oidc_virkailija if realm == "virkailija" else state.auth.oidc_oppija
+    if client is not None:
+        return client.end_session_url(None, landing) or "/"
+    return "/"
 
 
 @router.get("/ehoks-virkailija-backend/api/v1/virkailija/session/kayttaja", summary="Session")

@@ -119,7 +119,7 @@ def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
         "Kehittäjä Pääkäyttäjä",
         grants_from_roles([f"ROLE_APP_EHOKS_OPHPAAKAYTTAJA_{OPH_ORGANISAATIO_OID}"]),
     )
-    choices = [DevChoice("virkailija:oph", "OPH:n pääkäyttäjä", superuser)]
+    choices = [DevChoice("virkailija:oph", superuser.name, superuser)]
     repository = DevLoginRepository(session)
     for index, oid in enumerate(repository.organisations_with_hoks()):
         organisaatio = registries.organisaatio.get_organisaatio(oid)
@@ -129,11 +129,9 @@ def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
             f"Virkailija ({name or oid})",
             grants_from_roles([f"ROLE_APP_EHOKS_CRUD_{oid}", f"ROLE_APP_EHOKS_HOKS_DELETE_{oid}"]),
         )
-        choices.append(DevChoice(f"virkailija:{oid}", official.name, official))
+        choices.append(DevChoice(f"virkailija:{oid}", name or oid, official))
     for oid, nimi in repository.students(limit=50):
-        choices.append(DevChoice(f"oppija:{oid}", f"Opiskelija {nimi}", StudentActor(oid, nimi)))
+        choices.append(DevChoice(f"oppija:{oid}", nimi, StudentActor(oid, nimi)))
     for address in repository.instructor_addresses(limit=20):
-        choices.append(
-            DevChoice(f"sahkoposti:{address}", f"Työpaikkaohjaaja {address}", EmailActor(address))
-        )
+        choices.append(DevChoice(f"sahkoposti:{address}", address, EmailActor(address)))
     return choices

@@ -11,16 +11,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment
 
 from ehoks.access.actor import EmailActor
 from ehoks.api.deps import (
@@ -39,7 +36,7 @@ from ehoks.errors import EhoksError, Forbidden
 from ehoks.hoks.parts import CHILDREN, ROOT
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.sharing import errors, schemas, service
-from ehoks.web.render import check_form_csrf, environment, page
+from ehoks.web.render import check_form_csrf, page
 
 oppija_router = APIRouter(tags=["jaot"])
 virkailija_router = APIRouter(tags=["hoks parts"])
@@ -213,7 +210,7 @@ def share_page(
             if logged_in is None:
                 jako = service.peek(session, jako_id)
                 login = {"jako_id": jako.id, "osoite": mask_address(jako.vastaanottaja_sahkoposti)}
-                return page(request, _env(), "jako_login.html", login, secure_cookies=secure)
+                return page(request, "jako/jako_login.html", login)
             opened = service.open_jako(
                 session, logged_in.actor, jako_id, state.deps.with_trail(trail)
             )
@@ -241,7 +238,7 @@ def share_page(
         if opened.data.get("koko-hoks")
         else [],
     }
-    return page(request, _env(), "jako.html", context, secure_cookies=secure)
+    return page(request, "jako/jako.html", context)
 
 
 @pages_router.post("/ehoks/jako/{jako_id}/kirjautumislinkki", response_class=HTMLResponse)
@@ -263,16 +260,10 @@ def send_login_link(
         " se on voimassa rajoitetun ajan."
     )
     context = {"heading": "Tarkista sähköpostisi", "message": message}
-    return page(request, _env(), "message.html", context, secure_cookies=secure)
+    return page(request, "message.html", context)
 
 
 # Page helpers: the document as sections and rows in Finnish.
-
-
-@functools.cache
-def _env() -> Environment:
-    # Built on first use, not at import.
-    return environment([Path(__file__).parent / "templates"])
 
 
 _WHAT = {
@@ -475,9 +466,7 @@ def _error_page(request: Request, error: EhoksError, secure: bool) -> HTMLRespon
     context = {"heading": heading, "message": message, "kind": "error"}
     return page(
         request,
-        _env(),
         "message.html",
         context,
         status_code=error.status_code,
-        secure_cookies=secure,
     )

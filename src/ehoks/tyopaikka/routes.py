@@ -8,7 +8,6 @@ cannot be used to find out who is named in which plan.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -23,10 +22,9 @@ from ehoks.auth.routes import start_session
 from ehoks.errors import EhoksError
 from ehoks.hoks.service.common import now_utc
 from ehoks.tyopaikka import service
-from ehoks.web.render import check_form_csrf, environment, page
+from ehoks.web.render import check_form_csrf, page
 
 router = APIRouter(tags=["tyopaikka"])
-_pages = environment([Path(__file__).parent / "templates"])
 LINK_BASE = "/ehoks/sahkoposti"
 # At most one link per address in this time: the form is open to anyone.
 RESEND_MINUTES = 5
@@ -35,7 +33,6 @@ RESEND_MINUTES = 5
 def _error_page(request: Request, error: EhoksError) -> HTMLResponse:
     return page(
         request,
-        _pages,
         "message.html",
         {
             "heading": "Kirjautuminen ei onnistunut",
@@ -50,9 +47,7 @@ def _error_page(request: Request, error: EhoksError) -> HTMLResponse:
 
 @router.get("/ehoks/tyopaikka", response_class=HTMLResponse, summary="Ask for a login link")
 def request_link_page(request: Request, state: State) -> HTMLResponse:
-    return page(
-        request, _pages, "request_link.html", secure_cookies=state.settings.session.cookie_secure
-    )
+    return page(request, "tyopaikka/request_link.html")
 
 
 @router.post("/ehoks/tyopaikka", response_class=HTMLResponse, summary="Mail a login link")
@@ -85,7 +80,6 @@ def request_link(
             )
     return page(
         request,
-        _pages,
         "message.html",
         {
             "heading": "Tarkista sähköpostisi",
@@ -104,10 +98,8 @@ def link_page(request: Request, state: State, token: str) -> HTMLResponse:
         return _error_page(request, error)
     return page(
         request,
-        _pages,
-        "send_code.html",
+        "tyopaikka/send_code.html",
         {"info": info, "token": token},
-        secure_cookies=state.settings.session.cookie_secure,
     )
 
 
@@ -128,7 +120,7 @@ def send_code(
             info = email_login.describe(session, token, now=now_utc())
     except EhoksError as error:
         return _error_page(request, error)
-    return page(request, _pages, "enter_code.html", {"info": info, "token": token})
+    return page(request, "tyopaikka/enter_code.html", {"info": info, "token": token})
 
 
 @router.post(f"{LINK_BASE}/{{token}}", summary="Check the one-time code and log in")
@@ -158,8 +150,7 @@ def verify_code(
                 return _error_page(request, error)
         return page(
             request,
-            _pages,
-            "enter_code.html",
+            "tyopaikka/enter_code.html",
             {"info": info, "token": token, "error": result.error.detail},
             status_code=result.error.status_code,
         )
@@ -181,7 +172,7 @@ def verify_code(
 def my_parts_page(request: Request, actor: EmailUser, state: State, trail: Trail) -> HTMLResponse:
     with state.read(trail) as session:
         hoksit = service.my_parts(session, actor, state.deps.with_trail(trail))
-    return page(request, _pages, "my_parts.html", {"hoksit": hoksit})
+    return page(request, "tyopaikka/my_parts.html", {"hoksit": hoksit})
 
 
 @router.get("/ehoks-oppija-backend/api/v1/tyopaikka/hoksit", summary="My parts (JSON)")

@@ -1,1 +1,2 @@
-"""Server-rendered pages (DESIGN D9): Jinja2 templates, one base layout, CSRF for forms."""
+"""The HTML surface for people (DESIGN D9): server-rendered pages in Finnish, Swedish and
+English, beside the JSON API and calling the same use cases."""

@@ -1,0 +1,83 @@
+"""The presentation model of a HOKS (``build``): one document and its enrichment as frozen
+dataclasses that the page templates, the PDF and the workplace pages render. Pure: no I/O, no
+interface text (kinds and statuses are identifiers that the templates translate)."""
+
+from ehoks.web.hoksview.build import build
+from ehoks.web.hoksview.details import is_workplace
+from ehoks.web.hoksview.model import (
+    STATUSES,
+    CriteriaArea,
+    CriteriaTarget,
+    Criterion,
+    Demonstration,
+    DemonstrationEnvironment,
+    EducationAssessor,
+    Instructor,
+    Interruption,
+    OtherEnvironment,
+    Period,
+    PriorKind,
+    PriorUnit,
+    Representative,
+    ScopeUnit,
+    Status,
+    StatusReason,
+    Unit,
+    UnitKind,
+    VerificationKind,
+    WorkingLifeAssessor,
+)
+from ehoks.web.hoksview.opinto import opinto_from_index, opinto_from_koski
+from ehoks.web.hoksview.plan import (
+    Event,
+    EventKind,
+    HoksView,
+    Opinto,
+    Progress,
+    StatusProgress,
+    Support,
+    SupportingStudy,
+    Timeline,
+    When,
+)
+from ehoks.web.hoksview.status import tuva_status, unit_status
+
+__all__ = [
+    "STATUSES",
+    "CriteriaArea",
+    "CriteriaTarget",
+    "Criterion",
+    "Demonstration",
+    "DemonstrationEnvironment",
+    "EducationAssessor",
+    "Event",
+    "EventKind",
+    "HoksView",
+    "Instructor",
+    "Interruption",
+    "Opinto",
+    "OtherEnvironment",
+    "Period",
+    "PriorKind",
+    "PriorUnit",
+    "Progress",
+    "Representative",
+    "ScopeUnit",
+    "Status",
+    "StatusProgress",
+    "StatusReason",
+    "Support",
+    "SupportingStudy",
+    "Timeline",
+    "Unit",
+    "UnitKind",
+    "VerificationKind",
+    "When",
+    "WorkingLifeAssessor",
+    "build",
+    "is_workplace",
+    "opinto_from_index",
+    "opinto_from_koski",
+    "tuva_status",
+    "unit_status",
+]

@@ -1,0 +1,1 @@
+"""The HTML surface's routers, mounted by the composition root (``web.routers``)."""

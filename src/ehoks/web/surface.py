@@ -1,0 +1,29 @@
+"""Installing the HTML surface on the application: its static files, the middleware that gives
+every page its language and security headers, its routers and its error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ehoks.api.errors import PageErrors
+from ehoks.web.errors import error_page, is_page_request
+from ehoks.web.middleware import WebMiddleware
+from ehoks.web.render import STATIC_PATH
+from ehoks.web.routes import public
+
+STATIC_DIR = Path(__file__).parent / "static"
+PAGE_ERRORS = PageErrors(is_page=is_page_request, render=error_page)
+
+
+def install(app: FastAPI, *, exempt_prefixes: tuple[str, ...]) -> None:
+    """``exempt_prefixes``: HTML that is not ours (the API documentation) and keeps its own
+    headers."""
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="web-static")
+    app.add_middleware(WebMiddleware, exempt_prefixes=exempt_prefixes)
+
+
+def routers() -> list[APIRouter]:
+    return [public.router]

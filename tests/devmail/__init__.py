@@ -1,0 +1,1 @@
+"""The development mail catcher: ehoks.devmail, its settings and ``ehoks serve``."""
