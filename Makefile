@@ -7,13 +7,14 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install messages messages-update chromium run test test-pg lint fmt typecheck bench docs ci
+.PHONY: help install messages messages-update pdf-libs chromium run test test-pg lint fmt typecheck bench docs ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@$(MAKE) --no-print-directory pdf-libs
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -32,6 +33,11 @@ run: install ## Install, migrate the SQLite database, load demo data and serve o
 	$(BIN)/ehoks db upgrade
 	$(BIN)/ehoks demo load
 	EHOKS_DEV_LOGIN=true EHOKS_MAIL_CATCHER__ENABLED=true $(BIN)/ehoks serve --host $(HOST) --port $(PORT)
+
+pdf-libs: ## Install the Pango text library the PDF renderer (WeasyPrint) needs, where missing
+	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(0 if u.find_library("pango-1.0") and u.find_library("pangoft2-1.0") else 1)' || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 chromium: ## Install Debian's chromium for the browser tests, where missing
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \

@@ -39,7 +39,6 @@ from ehoks.oppijaindex.routes import router as oppijaindex_router
 from ehoks.registries import Registries, build_registries
 from ehoks.registries.http import close_registries
 from ehoks.sharing.routes import oppija_router as sharing_oppija_router
-from ehoks.sharing.routes import pages_router as sharing_pages_router
 from ehoks.sharing.routes import virkailija_router as sharing_virkailija_router
 from ehoks.tyopaikka.routes import router as tyopaikka_router
 from ehoks.virkailija.routes import router as virkailija_router
@@ -110,7 +109,6 @@ def routers() -> list[tuple[str, APIRouter]]:
         ("", access_router),
         ("", login_router),
         ("", tyopaikka_router),
-        ("", sharing_pages_router),
         # Before the HOKS routes: ".../osat/{module_id}/arvioijat" would else be taken for a
         # part collection.
         (API_V1, sharing_virkailija_router),

@@ -11,14 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import StudentActor
 from ehoks.access.errors import NotOwnHoks
 from ehoks.audit.service import reads_of_learner
 from ehoks.errors import NotFound
+from ehoks.hoks.errors import HoksNotFound
+from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, decide_on, full_view
+from ehoks.hoks.service.common import Deps, decide_on, full_view, load_with_access
+from ehoks.oppijaindex.models import IndexOpiskeluoikeus
+from ehoks.oppijaindex.repository import OppijaIndexRepository
 
 
 class NoHoksesFound(NotFound):
@@ -61,6 +66,58 @@ def own_hokses(
     if not views:
         raise NoHoksesFound()
     return views
+
+
+@dataclass(frozen=True)
+class OwnPlan:
+    """One of the student's HOKSes as their pages show it: the document in full (``id``
+    included, for the pages' own bookkeeping; the pages never show it) and the study right from
+    the learner index (``None`` when the index does not know it)."""
+
+    hoks_id: int
+    eid: str
+    document: dict[str, Any]
+    opiskeluoikeus: IndexOpiskeluoikeus | None
+
+
+def own_plans(session: Session, actor: StudentActor, deps: Deps) -> list[OwnPlan]:
+    """Every non-deleted HOKS of the logged-in student, from every provider, each an audited
+    read through the access policy like ``own_hokses``; an empty list when there is none (the
+    pages show that as an empty state, not as an error)."""
+    oppija_oid = actor.oppija_oid
+    if oppija_oid is None:  # valtuudet: nobody's plan is "own" (reference 6.6)
+        raise NotOwnHoks()
+    require_own(actor, oppija_oid, deps)
+    hokses = HoksRepository(session).list_by_oppija(oppija_oid)
+    return [_own_plan(session, actor, hoks, deps) for hoks in hokses]
+
+
+def own_plan(session: Session, actor: StudentActor, eid: str, deps: Deps) -> OwnPlan:
+    """The student's HOKS with this ``eid``: 404 when there is none, 403 (audited as a denied
+    attempt) when it is someone else's."""
+    hoks_id = session.scalars(
+        select(Hoks.id).where(Hoks.eid == eid, Hoks.deleted_at.is_(None))
+    ).first()
+    if hoks_id is None:
+        raise HoksNotFound()
+    hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
+    deps.audit("read", hoks, access)
+    return _plan_of(session, hoks)
+
+
+def _own_plan(session: Session, actor: StudentActor, hoks: Hoks, deps: Deps) -> OwnPlan:
+    access = decide_on(session, actor, "read", hoks, deps)
+    deps.audit("read", hoks, access)
+    return _plan_of(session, hoks)
+
+
+def _plan_of(session: Session, hoks: Hoks) -> OwnPlan:
+    return OwnPlan(
+        hoks_id=hoks.id,
+        eid=hoks.eid,
+        document=full_view(hoks),
+        opiskeluoikeus=OppijaIndexRepository(session).opiskeluoikeus(hoks.opiskeluoikeus_oid),
+    )
 
 
 @dataclass(frozen=True)

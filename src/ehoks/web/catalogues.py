@@ -39,6 +39,8 @@ AREA_OF_PREFIX = (
     ("routes/tyopaikka", "tyopaikka"),
     ("routes/jako", "tyopaikka"),
     ("templates/hoks/", "hoks"),
+    ("templates/pdf/", "pdf"),
+    ("routes/pdf", "pdf"),
     ("templates/kehitys/", "kehitys"),
     ("templates/dev_login", "kehitys"),
     ("routes/kehitys", "kehitys"),
@@ -92,8 +94,12 @@ def read(lang: str, area: str) -> Catalog:
         return read_po(handle, locale=lang, domain=area)
 
 
-def update() -> None:
+def update(only: str | None = None) -> None:
+    """Merge the messages in use into the catalogues (of area ``only``, when given: engineers
+    working on different areas at once each update their own)."""
     for area, template in extract().items():
+        if only is not None and area != only:
+            continue
         for lang in LANGUAGES:
             existing = read(lang, area)
             merged = Catalog(
@@ -167,7 +173,7 @@ def compile_all() -> int:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
     if command == "update":
-        update()
+        update(argv[1] if len(argv) > 1 else None)
         return 0
     if command == "compile":
         compile_all()
@@ -177,7 +183,7 @@ def main(argv: list[str]) -> int:
         for line in found:
             print(line)  # noqa: T201
         return 1 if found else 0
-    print("usage: python -m ehoks.web.catalogues update|check|compile")  # noqa: T201
+    print("usage: python -m ehoks.web.catalogues update [AREA]|check|compile")  # noqa: T201
     return 2
 
 

@@ -28,9 +28,7 @@ def is_page_request(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def error_page(
-    request: Request, status_code: int, error: Exception | None = None
-) -> HTMLResponse:
+def error_page(request: Request, status_code: int, error: Exception | None = None) -> HTMLResponse:
     """The error page for ``status_code``. A session's end (401) offers the logins, each
     bringing the user back to the page they were on."""
     shown = status_code if status_code in KNOWN_STATUSES else (500 if status_code >= 500 else 400)

@@ -31,7 +31,7 @@ LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
 LANGUAGE_COOKIE = "ehoks-lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
-AREAS = ("common", "hoks", "oppija", "tyopaikka", "kehitys")
+AREAS = ("common", "hoks", "oppija", "tyopaikka", "kehitys", "pdf")
 # Babel locales used for formatting: Finnish English follows British conventions (day first).
 _BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 # The language names in the switcher are written in their own language, so they are the same
@@ -41,8 +41,8 @@ LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
 
 def choose_language(query: str | None, cookie: str | None, accept_language: str | None) -> str:
     for candidate in (query, cookie):
-        if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+        if candidate is not None and candidate in LANGUAGES:
+            return candidate
     return from_accept_language(accept_language or "")
 
 

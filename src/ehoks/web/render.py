@@ -107,6 +107,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
                 "development": settings is not None
                 and settings.environment in ("development", "test"),
                 "dev_login": settings is not None and settings.dev_login,
+                "mail_catcher": settings is not None and settings.mail_catcher.enabled,
                 **(context or {}),
             }
         )

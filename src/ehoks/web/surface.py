@@ -12,7 +12,7 @@ from ehoks.api.errors import PageErrors
 from ehoks.web.errors import error_page, is_page_request
 from ehoks.web.middleware import WebMiddleware
 from ehoks.web.render import STATIC_PATH
-from ehoks.web.routes import public
+from ehoks.web.routes import jako, kehitys, oppija, pdf, public, tyopaikka
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_ERRORS = PageErrors(is_page=is_page_request, render=error_page)
@@ -26,4 +26,11 @@ def install(app: FastAPI, *, exempt_prefixes: tuple[str, ...]) -> None:
 
 
 def routers() -> list[APIRouter]:
-    return [public.router]
+    return [
+        public.router,
+        oppija.router,
+        pdf.router,
+        tyopaikka.router,
+        jako.router,
+        kehitys.router,
+    ]

@@ -1,0 +1,120 @@
+""" "Who has seen my plan": the reads of the student's data by anyone else, from the audit trail
+(DESIGN D7), newest first and paged, in words a student understands: when, who (by name where
+the trail has one, otherwise by what they are to the student), which plan and part, and why
+they were allowed to (the legal basis)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from ehoks.api.deps import State, Student, Trail
+from ehoks.hoks.parts import find
+from ehoks.hoks.service.common import today_in_finland
+from ehoks.oppija import service
+from ehoks.oppija.service import OwnPlan
+from ehoks.web.render import page
+from ehoks.web.routes.oppija_common import PlanRow, plan_rows
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 20
+# The part kinds a read can name, as the page words them.
+PART_KINDS = {
+    "osaamisen-hankkimistapa": "period",
+    "osaamisen-osoittaminen": "demonstration",
+}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One read: ``who`` is the kind of reader (official, system, instructor, assessor,
+    recipient, consent, student-proxy, unknown), ``bases`` the legal bases as the policy
+    names them."""
+
+    aika: datetime
+    who: str
+    name: str | None
+    role: str | None
+    bases: tuple[str, ...]
+    plan: PlanRow | None
+    part_kind: str | None
+    part_place: str | None
+
+
+def _who(kind: str, role: str | None, bases: tuple[str, ...]) -> str:
+    if kind == "virkailija":
+        return "superuser" if role == "oph-super-user" else "official"
+    if kind == "palvelukayttaja":
+        return "system"
+    if kind == "sahkoposti":
+        for basis in ("instructor", "assessor", "share", "consent"):
+            if basis in bases:
+                return basis
+        return "email"
+    if kind == "oppija":
+        return "proxy"
+    return "unknown"
+
+
+def _part(plan: OwnPlan | None, module_id: str | None) -> tuple[str | None, str | None]:
+    """What kind of part was read and where it is (a workplace's or demonstration's name)."""
+    if plan is None or not module_id:
+        return None, None
+    ref = find(plan.document, module_id)
+    if ref is None:
+        return "gone", None
+    kind = PART_KINDS.get(ref.kind, "unit")
+    place: Any = None
+    if kind == "period":
+        place = (ref.part.get("tyopaikalla-jarjestettava-koulutus") or {}).get("tyopaikan-nimi")
+    elif kind == "demonstration":
+        place = (ref.part.get("nayttoymparisto") or {}).get("nimi")
+    return kind, place if isinstance(place, str) else None
+
+
+@router.get("/ehoks/lukijat", response_class=HTMLResponse)
+def readers(
+    request: Request,
+    actor: Student,
+    state: State,
+    trail: Trail,
+    ennen: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:
+    deps = state.deps.with_trail(trail)
+    with state.read(trail) as session:
+        plans = service.own_plans(session, actor, deps)
+        assert actor.oppija_oid is not None  # own_plans refuses a session without one
+        found = service.readers(
+            session, actor, actor.oppija_oid, deps, limit=PAGE_SIZE, before_seq=ennen
+        )
+    by_id = {plan.hoks_id: plan for plan in plans}
+    rows = {row.hoks_id: row for row in plan_rows(state.deps.registries, plans, today_in_finland())}
+    entries = []
+    for entry in found.entries:
+        bases = tuple(b for b in (entry["peruste"] or "").split(",") if b)
+        hoks_id = entry["hoks-id"]
+        part_kind, part_place = _part(by_id.get(hoks_id), entry["osa"])
+        entries.append(
+            Reader(
+                aika=datetime.fromisoformat(entry["aika"]),
+                who=_who(entry["lukija-tyyppi"], entry["lukija-rooli"], bases),
+                name=entry["lukija-nimi"],
+                role=entry["lukija-rooli"],
+                bases=bases,
+                plan=rows.get(hoks_id),
+                part_kind=part_kind,
+                part_place=part_place,
+            )
+        )
+    context = {
+        "entries": entries,
+        "older": found.next_before_seq,
+        "paged": ennen is not None,
+        "several_plans": len(plans) > 1,
+    }
+    return page(request, "oppija/lukijat.html", context)
