@@ -28,7 +28,7 @@ def install(app: FastAPI, *, exempt_prefixes: tuple[str, ...]) -> None:
 def routers() -> list[APIRouter]:
     return [
         public.router,
-        oppija.router,
+        *oppija.ROUTERS,
         pdf.router,
         tyopaikka.router,
         jako.router,
