@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.routing import APIRoute
-from starlette.routing import Route
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from starlette.routing import Route
 
 from ehoks.access.actor import (
     EmailActor,

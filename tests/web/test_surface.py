@@ -141,3 +141,21 @@ def test_landing_page_links_the_logins_and_the_api_documentation(web):
     html = web.get("/?lang=fi").text
     for href in ("/ehoks/kirjaudu/oppija", "/ehoks/tyopaikka", "/ehoks-virkailija-backend/doc"):
         assert f'href="{href}"' in html
+
+
+def test_a_message_reads_the_same_in_every_area():
+    """Catalogues are merged into one per language, so one Finnish text must have one
+    translation wherever it is used."""
+    from ehoks.web.i18n import AREAS, LANGUAGES
+
+    conflicts = []
+    for lang in LANGUAGES:
+        seen: dict[str, tuple[str, str]] = {}
+        for area in AREAS:
+            for message in catalogues.read(lang, area):
+                if not message.id:
+                    continue
+                first = seen.setdefault(message.id, (area, message.string))
+                if first[1] != message.string:
+                    conflicts.append(f"{lang} {message.id!r}: {first} vs {area} {message.string!r}")
+    assert conflicts == []

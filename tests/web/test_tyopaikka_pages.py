@@ -221,12 +221,12 @@ def send_code(web, path: str, lang: str = "fi"):
 REQUEST_WORDS = {
     "fi": ("Työpaikkaohjaajan ja arvioijan kirjautuminen", "Sähköpostiosoite"),
     "sv": ("Inloggning för arbetsplatshandledare och bedömare", "E-postadress"),
-    "en": ("Login for workplace instructors and assessors", "E-mail address"),
+    "en": ("Login for workplace instructors and assessors", "Email address"),
 }
 SENT_WORDS = {
     "fi": ("Tarkista sähköpostisi", "72 tunnin kuluessa"),
     "sv": ("Kontrollera din e-post", "inom 72 timmar"),
-    "en": ("Check your e-mail", "within 72 hours"),
+    "en": ("Check your email", "within 72 hours"),
 }
 
 
@@ -247,7 +247,7 @@ def test_request_page_and_the_answer_in_each_language(web, plan, smtp_server, la
     [
         ("fi", "Kirjoita sähköpostiosoite.", "muodossa nimi@esimerkki.fi"),
         ("sv", "Skriv in en e-postadress.", "i formen namn@exempel.fi"),
-        ("en", "Type in an e-mail address.", "in the form name@example.fi"),
+        ("en", "Type in an email address.", "in the form name@example.com"),
     ],
 )
 def test_a_missing_or_malformed_address_is_told_next_to_the_field(
@@ -273,19 +273,19 @@ def test_a_missing_or_malformed_address_is_told_next_to_the_field(
 CODE_WORDS = {
     "fi": ("Vahvista sähköpostiosoitteesi", "o***@example.org", "Lähetä koodi"),
     "sv": ("Bekräfta din e-postadress", "o***@example.org", "Skicka kod"),
-    "en": ("Confirm your e-mail address", "o***@example.org", "Send code"),
+    "en": ("Confirm your email address", "o***@example.org", "Send code"),
 }
 ENTER_WORDS = {
     "fi": ("Kirjoita sähköpostiisi saamasi koodi", "Koodissa on 6 numeroa."),
     "sv": ("Skriv in koden du fick per e-post", "Koden har 6 siffror."),
-    "en": ("Type in the code you received by e-mail", "The code has 6 digits."),
+    "en": ("Type in the code you received by email", "The code has 6 digits."),
 }
 WRONG_CODE = {
     "fi": "Koodi ei ole oikein. Tarkista koodi uusimmasta sähköpostista. Yrityksiä jäljellä "
     "tällä koodilla: 4.",
     "sv": "Koden är inte rätt. Kontrollera koden i det senaste e-postmeddelandet. Försök kvar "
     "med den här koden: 4.",
-    "en": "The code is not correct. Check the code in the latest e-mail. Tries left with this "
+    "en": "The code is not correct. Check the code in the latest email. Tries left with this "
     "code: 4.",
 }
 

@@ -37,6 +37,14 @@ class HoksRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).first()
 
+    def id_by_eid(self, eid: str) -> int | None:
+        """The id of the HOKS with this external id (the students' addresses use it), unless
+        it is deleted."""
+        found: int | None = self.session.scalars(
+            select(Hoks.id).where(Hoks.eid == eid, Hoks.deleted_at.is_(None))
+        ).first()
+        return found
+
     def get_by_opiskeluoikeus(self, opiskeluoikeus_oid: str) -> Hoks | None:
         """The HOKS of a study right, soft-deleted included (one per study right)."""
         return self.session.scalars(

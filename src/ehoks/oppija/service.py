@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import StudentActor
@@ -95,9 +94,7 @@ def own_plans(session: Session, actor: StudentActor, deps: Deps) -> list[OwnPlan
 def own_plan(session: Session, actor: StudentActor, eid: str, deps: Deps) -> OwnPlan:
     """The student's HOKS with this ``eid``: 404 when there is none, 403 (audited as a denied
     attempt) when it is someone else's."""
-    hoks_id = session.scalars(
-        select(Hoks.id).where(Hoks.eid == eid, Hoks.deleted_at.is_(None))
-    ).first()
+    hoks_id = HoksRepository(session).id_by_eid(eid)
     if hoks_id is None:
         raise HoksNotFound()
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
