@@ -275,3 +275,25 @@ def test_service_clients_may_authenticate_with_a_cas_ticket_header(
     ticket = cas_server.issue_ticket("human", VIRKAILIJA_CALLBACK)
     refused = api.get(f"{API}/hoks/1", headers={"ticket": ticket, "Caller-Id": "test"})
     assert refused.status_code == 403
+
+
+def test_cas_login_returns_to_the_page_it_started_from(web, cas_server):
+    cas_server.add_virkailija("virkailija", oid=OFFICIAL_OID, roles=[])
+    start = web.get("/ehoks/kirjaudu/virkailija", params={"paluu": "/ehoks/istunto?lang=sv"})
+    service = parse_qs(urlsplit(start.headers["location"]).query)["service"][0]
+    assert service.startswith(f"{VIRKAILIJA_CALLBACK}?paluu=")
+    ticket = cas_server.issue_ticket("virkailija", service)
+    back = web.get(f"{service.removeprefix(PUBLIC)}&ticket={ticket}")
+    assert back.status_code == 303, back.text
+    assert back.headers["location"] == "/ehoks/istunto?lang=sv"
+
+
+@pytest.mark.parametrize(
+    "paluu", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"]
+)
+def test_a_return_address_outside_the_service_is_ignored(web, cas_server, paluu):
+    start = web.get("/ehoks/kirjaudu/virkailija", params={"paluu": paluu})
+    service = parse_qs(urlsplit(start.headers["location"]).query)["service"][0]
+    assert service == VIRKAILIJA_CALLBACK
+    page = web.get("/ehoks/kirjaudu", params={"paluu": paluu}).text
+    assert 'href="/ehoks/kirjaudu/oppija"' in page  # the login links carry no return address

@@ -8,6 +8,7 @@ secure context, so the ``Secure`` / ``__Host-`` session cookies work as they do 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -109,6 +110,7 @@ def accessibility_violations(page: Any) -> list[str]:
 # Shared checks for every page of every journey.
 
 LANGUAGES = ("fi", "sv", "en")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(os.environ.get("EHOKS_SCREENSHOTS", "var/screenshots"))
@@ -137,6 +139,8 @@ def check_page(
         assert page.evaluate("() => document.documentElement.lang") == lang
         body = page.evaluate("() => document.body.innerText.trim()")
         assert not body.startswith(("{", "[")), f"JSON shown at {page.url}"
+        iso = ISO_DATE.search(body)
+        assert iso is None, f"{page.url} shows an ISO date {iso.group(0) if iso else ''}"
         violations = accessibility_violations(page)
         assert violations == [], f"{page.url}: {violations}"
         page.set_viewport_size(PHONE)
