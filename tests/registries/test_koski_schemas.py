@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ehoks.demo.loader import DATA_DIR
 from ehoks.registries.koski.schemas import opiskeluoikeus_from_koski
 
 
@@ -107,3 +108,99 @@ class TestOpiskeluoikeusFromKoski:
 
         assert len(found) == 10
         assert all(o.oid.startswith("1.2.246.562.15.") for o in found)
+
+
+def demo_opiskeluoikeus(oid: str) -> dict[str, Any]:
+    for file in sorted((DATA_DIR / "koski").glob("*.json")):
+        for document in json.loads(file.read_text(encoding="utf-8"))["opiskeluoikeudet"]:
+            if document["oid"] == oid:
+                found: dict[str, Any] = document
+                return found
+    raise AssertionError(f"no demo study right {oid}")
+
+
+class TestWhatTheStudentsPagesShow:
+    """The tutkintonimike, the partial-qualification flag, the diary number and Koski's name of
+    the state (reference ehoks-ui 3.1)."""
+
+    def test_a_completed_study_right_names_its_first_tutkintonimike_and_state(
+        self, oppija: dict[str, Any]
+    ) -> None:
+        document = next(
+            o for o in oppija["opiskeluoikeudet"] if o["oid"] == "1.2.246.562.15.10359275566"
+        )
+
+        found = opiskeluoikeus_from_koski(document, None)
+
+        assert found.tutkintonimike_nimi == {"fi": "Ympäristönhoitaja", "sv": "Miljövårdare"}
+        assert found.diaarinumero == "62/011/2014"
+        assert not found.osittainen
+        assert found.tila_nimi == {"fi": "Valmistunut", "sv": "Utexaminerad"}
+
+    def test_the_vocational_suoritus_gives_the_diary_number(self, shared_reference: Path) -> None:
+        document = recorded(
+            shared_reference, "koski_api_opiskeluoikeus_1.2.246.562.15.13312692646.json"
+        )
+
+        found = opiskeluoikeus_from_koski(document, None)
+
+        assert found.diaarinumero == "77/011/2014"
+        assert found.tutkintonimike_nimi == {}
+        assert found.tila_nimi == {"fi": "Läsnä", "sv": "Närvarande", "en": "Present"}
+
+    def test_empty_objects_give_no_new_values(self, shared_reference: Path) -> None:
+        document = recorded(
+            shared_reference, "koski_api_opiskeluoikeus_1.2.246.562.15.60063016194.json"
+        )
+
+        found = opiskeluoikeus_from_koski(document, None)
+
+        assert found.tutkintonimike_nimi == {}
+        assert found.tila_nimi == {}
+        assert not found.osittainen
+
+    def test_a_partial_qualification_is_osittainen(self) -> None:
+        found = opiskeluoikeus_from_koski(demo_opiskeluoikeus("1.2.246.562.15.41947921486"), None)
+
+        assert found.suoritustyypit == ("ammatillinentutkintoosittainen",)
+        assert found.osittainen
+        assert found.diaarinumero == "OPH-2580-2018"
+        assert found.tutkintonimike_nimi == {"fi": "Kokki", "sv": "Kock", "en": "Cook"}
+
+    def test_parts_of_several_qualifications_are_osittainen(self) -> None:
+        document = demo_opiskeluoikeus("1.2.246.562.15.41947921486")
+        suoritus = {
+            **document["suoritukset"][0],
+            "tyyppi": {"koodiarvo": "ammatillinentutkintoosittainenuseastatutkinnosta"},
+        }
+
+        found = opiskeluoikeus_from_koski({**document, "suoritukset": [suoritus]}, None)
+
+        assert found.osittainen
+        assert found.tutkinto_nimi["fi"] == "Ravintola- ja catering-alan perustutkinto"
+
+    def test_a_whole_qualification_is_not_osittainen(self) -> None:
+        found = opiskeluoikeus_from_koski(demo_opiskeluoikeus("1.2.246.562.15.86657478672"), None)
+
+        assert not found.osittainen
+        assert found.tutkintonimike_nimi["sv"] == "Kock"
+
+    def test_a_tuva_study_right_has_its_peruste_and_no_tutkintonimike(self) -> None:
+        found = opiskeluoikeus_from_koski(demo_opiskeluoikeus("1.2.246.562.15.48704006666"), None)
+
+        assert found.is_tuva
+        assert found.diaarinumero == "OPH-1488-2021"
+        assert found.tutkintonimike_nimi == {}
+        assert not found.osittainen
+
+    def test_the_latest_jakso_names_the_state(self) -> None:
+        document = demo_opiskeluoikeus("1.2.246.562.15.59053325904")
+        jaksot = document["tila"]["opiskeluoikeusjaksot"]
+
+        found = opiskeluoikeus_from_koski(
+            {**document, "tila": {"opiskeluoikeusjaksot": jaksot[:2]}}, None
+        )
+
+        assert found.tila == "valiaikaisestikeskeytynyt"
+        assert found.tila_nimi["fi"] == "Väliaikaisesti keskeytynyt"
+        assert found.is_active

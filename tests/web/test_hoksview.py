@@ -3,6 +3,7 @@ labels in place of codes, the timeline, scoped documents and a demo plan end to 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from ehoks.hoks.schemas.views import read_view
 from ehoks.hoks.scoped import scoped_view
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.registries import build_registries
+from ehoks.registries.koski.schemas import Opiskeluoikeus
 from ehoks.registries.local import import_directory
 from ehoks.web.hoksview import (
     Criterion,
@@ -594,6 +596,46 @@ def test_study_right_from_the_learner_index() -> None:
     assert (first.alku_from_study_right, first.loppu_from_study_right) == (False, True)
     assert second.unit_group is None
     assert (second.alku, second.loppu) == (date(2024, 8, 1), date(2027, 5, 31))
+    # The index knows none of Koski's details.
+    assert (opinto.tila, opinto.paattynyt, opinto.osittainen) == (None, None, False)
+    assert (opinto.tutkintonimike_nimi, opinto.tila_nimi) == ({}, {})
+    assert (opinto.diaarinumero, opinto.laajuus) == (None, None)
+    assert not opinto.tila_tarkistamatta
+    assert opinto_from_index(row, tila_tarkistamatta=True).tila_tarkistamatta
+
+
+def test_study_right_from_koski_carries_its_state_title_and_actual_end() -> None:
+    opiskeluoikeus = Opiskeluoikeus(
+        oid="1.2.246.562.15.10000000009",
+        oppija_oid=None,
+        tyyppi="ammatillinenkoulutus",
+        tila="valmistunut",
+        oppilaitos_oid="1.2.246.562.10.10000000001",
+        koulutustoimija_oid=None,
+        alkamispaiva=date(2022, 8, 1),
+        arvioitu_paattymispaiva=date(2025, 6, 30),
+        paattymispaiva=date(2025, 5, 31),
+        sisaltyy_opiskeluoikeuteen_oid=None,
+        sisaltyy_oppilaitos_oid=None,
+        suoritustyypit=("ammatillinentutkintoosittainen",),
+        tutkinto_nimi={"fi": "Liiketoiminnan perustutkinto"},
+        tutkintonimike_nimi={"fi": "Merkonomi", "sv": "Merkonom"},
+        diaarinumero="OPH-2609-2017",
+        tila_nimi={"fi": "Valmistunut"},
+    )
+
+    opinto = opinto_from_koski(opiskeluoikeus, laajuus=Decimal(180))
+
+    assert (opinto.loppu, opinto.loppu_arvioitu) == (date(2025, 5, 31), False)
+    assert (opinto.tila, opinto.paattynyt) == ("valmistunut", True)
+    assert opinto.tila_nimi == {"fi": "Valmistunut"}
+    assert opinto.tutkintonimike_nimi == {"fi": "Merkonomi", "sv": "Merkonom"}
+    assert (opinto.osittainen, opinto.diaarinumero) == (True, "OPH-2609-2017")
+    assert opinto.laajuus == Decimal(180)
+    assert not opinto.tila_tarkistamatta
+    in_force = dataclasses.replace(opiskeluoikeus, tila="lasna", paattymispaiva=None)
+    assert opinto_from_koski(in_force).paattynyt is False
+    assert opinto_from_koski(in_force).loppu_arvioitu
 
 
 def test_study_skill_studies() -> None:

@@ -309,7 +309,10 @@ class RichPlan:
     @property
     def ongoing_period(self) -> dict[str, Any]:
         """The apprenticeship period (shareable: it has not ended)."""
-        return self.unit("hankittavat-ammat-tutkinnon-osat", 1)["osaamisen-hankkimistavat"][0]
+        period: dict[str, Any] = self.unit("hankittavat-ammat-tutkinnon-osat", 1)[
+            "osaamisen-hankkimistavat"
+        ][0]
+        return period
 
 
 def load_demo_registries(engine: Engine) -> None:
@@ -513,12 +516,23 @@ def test_the_list_shows_every_plan_newest_first_with_its_state(
     }
     with make_session_factory(db).begin() as session:
         hoks_service.create(session, SystemActor("test"), body, deps)
+    # Koski then records the study right as completed (the list asks Koski for the state).
+    ended["tila"] = {
+        "opiskeluoikeusjaksot": [
+            {"alku": "2019-08-01", "tila": {"koodiarvo": "lasna"}},
+            {"alku": "2022-05-31", "tila": {"koodiarvo": "valmistunut"}},
+        ]
+    }
+    ended["päättymispäivä"] = "2022-05-31"
+    world.changed()
     response = client.get("/ehoks/suunnittelu?lang=fi")
     assert response.status_code == 200
     text = visible_text(response.text)
     active, ended_part = text.split("Päättyneet suunnitelmat")
     assert "Voimassa" in active
+    assert "Läsnä" in active
     assert "Aloitettu 1.8.2024" in active
+    assert "Valmistunut" in ended_part
     assert "Opiskeluoikeus päättynyt 31.5.2022" in ended_part
     assert f'href="/ehoks/suunnittelu/{plan.eid}"' in response.text
 

@@ -16,6 +16,9 @@ AMMATILLINEN_SUORITUSTYYPIT = (
     "ammatillinentutkintoosittainen",
     "ammatillinentutkintoosittainenuseastatutkinnosta",
 )
+# A study right for a part of a qualification (or parts of several): its name is shown with
+# ", osittainen" (reference ehoks-ui 3.1).
+OSITTAINEN_SUORITUSTYYPPI_PREFIX = "ammatillinentutkintoosittainen"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,18 @@ class Opiskeluoikeus:
     suoritustyypit: tuple[str, ...] = ()
     tutkinto_nimi: dict[str, str] = field(default_factory=dict)
     osaamisala_nimi: dict[str, str] = field(default_factory=dict)
+    tutkintonimike_nimi: dict[str, str] = field(default_factory=dict)
+    """The first tutkintonimike of the vocational suoritus; empty when it names none."""
+    diaarinumero: str | None = None
+    """The peruste's diary number (``perusteenDiaarinumero``) of the vocational suoritus, or
+    of the first suoritus that names one (a TUVA study right's)."""
+    tila_nimi: dict[str, str] = field(default_factory=dict)
+    """Koski's own name of ``tila`` (the code list's), for a state the pages do not name."""
+
+    @property
+    def osittainen(self) -> bool:
+        """A study right for a part of a qualification (``ammatillinentutkintoosittainen…``)."""
+        return any(t.startswith(OSITTAINEN_SUORITUSTYYPPI_PREFIX) for t in self.suoritustyypit)
 
     @property
     def is_tuva(self) -> bool:
@@ -78,17 +93,27 @@ def _names(obj: Any) -> dict[str, str]:
     return {}
 
 
+def _diaarinumero(suoritus: Any) -> str | None:
+    if not isinstance(suoritus, dict):
+        return None
+    value = (suoritus.get("koulutusmoduuli") or {}).get("perusteenDiaarinumero")
+    return value if isinstance(value, str) and value else None
+
+
 def opiskeluoikeus_from_koski(document: dict[str, Any], oppija_oid: str | None) -> Opiskeluoikeus:
     """Derive the facts eHOKS uses from one Koski ``opiskeluoikeus`` object."""
     jaksot = (document.get("tila") or {}).get("opiskeluoikeusjaksot") or []
     latest = max(jaksot, key=lambda j: j.get("alku") or "", default=None)
-    tila = ((latest or {}).get("tila") or {}).get("koodiarvo")
+    tila_koodi = (latest or {}).get("tila") or {}
+    tila = tila_koodi.get("koodiarvo")
     suoritukset = document.get("suoritukset") or []
     suoritustyypit = tuple(
         str((s.get("tyyppi") or {}).get("koodiarvo")) for s in suoritukset if isinstance(s, dict)
     )
     tutkinto_nimi: dict[str, str] = {"fi": "", "sv": ""}
     osaamisala_nimi: dict[str, str] = {"fi": "", "sv": ""}
+    tutkintonimike_nimi: dict[str, str] = {}
+    diaarinumero: str | None = None
     for suoritus in suoritukset:
         if (suoritus.get("tyyppi") or {}).get("koodiarvo") in AMMATILLINEN_SUORITUSTYYPIT:
             tunniste = (suoritus.get("koulutusmoduuli") or {}).get("tunniste") or {}
@@ -97,7 +122,13 @@ def opiskeluoikeus_from_koski(document: dict[str, Any], oppija_oid: str | None) 
             if osaamisalat:
                 first = osaamisalat[0].get("osaamisala") or {}
                 osaamisala_nimi = _names(first.get("nimi")) or osaamisala_nimi
+            nimikkeet = suoritus.get("tutkintonimike") or []
+            if isinstance(nimikkeet, list) and nimikkeet and isinstance(nimikkeet[0], dict):
+                tutkintonimike_nimi = _names(nimikkeet[0].get("nimi"))
+            diaarinumero = _diaarinumero(suoritus)
             break
+    if diaarinumero is None:
+        diaarinumero = next(filter(None, (_diaarinumero(s) for s in suoritukset)), None)
     sisaltyy = document.get("sisältyyOpiskeluoikeuteen") or None
     return Opiskeluoikeus(
         oid=str(document.get("oid")),
@@ -114,4 +145,7 @@ def opiskeluoikeus_from_koski(document: dict[str, Any], oppija_oid: str | None) 
         suoritustyypit=suoritustyypit,
         tutkinto_nimi=tutkinto_nimi,
         osaamisala_nimi=osaamisala_nimi,
+        tutkintonimike_nimi=tutkintonimike_nimi,
+        diaarinumero=diaarinumero,
+        tila_nimi=_names(tila_koodi.get("nimi")),
     )

@@ -4,6 +4,7 @@ Koski's answer."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ehoks.web.hoksview.plan import Opinto
@@ -14,11 +15,16 @@ if TYPE_CHECKING:
 
 
 def opinto_from_index(
-    row: IndexOpiskeluoikeus, *, oppilaitos_nimi: Mapping[str, str] | None = None
+    row: IndexOpiskeluoikeus,
+    *,
+    oppilaitos_nimi: Mapping[str, str] | None = None,
+    tila_tarkistamatta: bool = False,
 ) -> Opinto:
     """From ``OppijaIndexRepository.opiskeluoikeus(oid)``. The index keeps the school's OID
     only, so its name (``{"fi": …}``, e.g. from the Organisaatio port) comes from the caller;
-    it has no state or type, and its end date is the estimated one."""
+    it has no state, type, tutkintonimike, partial-qualification flag, diary number or scope,
+    and its end date is the estimated one. ``tila_tarkistamatta``: the caller asked Koski and
+    fell back to this row."""
     return Opinto(
         oid=row.oid,
         tutkinto_nimi=dict(row.tutkinto_nimi or {}),
@@ -28,14 +34,19 @@ def opinto_from_index(
         alku=row.alkamispaiva,
         loppu=row.arvioitu_paattymispaiva,
         loppu_arvioitu=row.arvioitu_paattymispaiva is not None,
+        tila_tarkistamatta=tila_tarkistamatta,
     )
 
 
 def opinto_from_koski(
-    opiskeluoikeus: Opiskeluoikeus, *, oppilaitos_nimi: Mapping[str, str] | None = None
+    opiskeluoikeus: Opiskeluoikeus,
+    *,
+    oppilaitos_nimi: Mapping[str, str] | None = None,
+    laajuus: Decimal | None = None,
 ) -> Opinto:
     """From the Koski port's ``get_opiskeluoikeus``: the actual end date when the study right
-    has ended, else the estimated one."""
+    has ended, else the estimated one. ``laajuus`` is the qualification's total scope, when
+    the caller has it from ePerusteet."""
     loppu = opiskeluoikeus.paattymispaiva or opiskeluoikeus.arvioitu_paattymispaiva
     return Opinto(
         oid=opiskeluoikeus.oid,
@@ -48,4 +59,9 @@ def opinto_from_koski(
         loppu_arvioitu=opiskeluoikeus.paattymispaiva is None and loppu is not None,
         tila=opiskeluoikeus.tila,
         tyyppi=opiskeluoikeus.tyyppi,
+        tila_nimi=dict(opiskeluoikeus.tila_nimi),
+        tutkintonimike_nimi=dict(opiskeluoikeus.tutkintonimike_nimi),
+        osittainen=opiskeluoikeus.osittainen,
+        diaarinumero=opiskeluoikeus.diaarinumero,
+        laajuus=laajuus,
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ehoks.enrichment.schemas import Kieli, Label, Notice
+from ehoks.registries.koski.schemas import ENDED_TILAT
 from ehoks.web.hoksview.model import Period, PriorUnit, Status, Unit
 
 EventKind = Literal["period", "workplace-period", "interruption", "demonstration", "tuva"]
@@ -19,7 +20,8 @@ When = Literal["past", "ongoing", "upcoming", "undated"]
 @dataclass(frozen=True)
 class Opinto:
     """The study right the HOKS belongs to, as far as the caller knows it (Koski or the learner
-    index): names as ``{"fi": …, "sv": …, "en": …}``. See ``opinto_from_index``."""
+    index): names as ``{"fi": …, "sv": …, "en": …}``. See ``opinto_from_koski`` and
+    ``opinto_from_index`` (which leaves Koski's details empty)."""
 
     oid: str | None = None
     tutkinto_nimi: Mapping[str, str] = field(default_factory=dict)
@@ -34,6 +36,27 @@ class Opinto:
     """Koski's state code, e.g. ``lasna``, ``valmistunut``; ``None`` when not known."""
     tyyppi: str | None = None
     """Koski's type code, ``ammatillinenkoulutus`` or ``tuva``; ``None`` when not known."""
+    tila_nimi: Mapping[str, str] = field(default_factory=dict)
+    """Koski's own name of ``tila``, for a state the templates do not name themselves."""
+    tutkintonimike_nimi: Mapping[str, str] = field(default_factory=dict)
+    """The first tutkintonimike (qualification title); empty when not known."""
+    osittainen: bool = False
+    """A study right for a part of a qualification: its name is shown with ", osittainen"."""
+    diaarinumero: str | None = None
+    """The diary number of the qualification's peruste."""
+    laajuus: Decimal | None = None
+    """The qualification's total scope in osp, when ePerusteet gives it; ``None`` when not
+    known."""
+    tila_tarkistamatta: bool = False
+    """The caller asked Koski for the study right's current state and did not get it (Koski
+    did not know the study right, or was unavailable), so this comes from the learner index:
+    the pages say that the state could not be checked."""
+
+    @property
+    def paattynyt(self) -> bool | None:
+        """Whether Koski's state says the study right has ended; ``None`` when the state is
+        not known."""
+        return None if self.tila is None else self.tila in ENDED_TILAT
 
 
 # The other parts of a plan.

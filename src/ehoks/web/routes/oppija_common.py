@@ -5,7 +5,7 @@ and the readers' list)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -29,6 +29,7 @@ from ehoks.web.hoksview import (
     Unit,
     build,
     opinto_from_index,
+    opinto_from_koski,
 )
 from ehoks.web.render import language_of
 
@@ -70,11 +71,34 @@ def view_of(request: Request, registries: Registries, plan: OwnPlan) -> HoksView
 
 
 def opinto_of(registries: Registries, plan: OwnPlan) -> Opinto | None:
-    """The study right from the learner index, the school named by Organisaatiopalvelu."""
+    """The study right as Koski has it now (state, actual end, tutkintonimike, partial
+    qualification), the school named by Organisaatiopalvelu. When Koski does not know it or
+    is unavailable, the learner index's row marked as not checked, so that the page still
+    shows what is known and says that the state could not be checked.
+
+    Called after the read transaction has ended (``load_plan``, ``plans``): a registry call
+    holds no database transaction open. The qualification's total scope stays unknown: the
+    ePerusteet port's ``Peruste`` carries no total (its structure's minimum), so there is
+    nothing to ask it for."""
     row = plan.opiskeluoikeus
-    if row is None:
+    oid = row.oid if row is not None else plan.document.get("opiskeluoikeus-oid")
+    if not isinstance(oid, str) or not oid:
         return None
-    return opinto_from_index(row, oppilaitos_nimi=school_names(registries, row.oppilaitos_oid))
+    try:
+        found = registries.koski.get_opiskeluoikeus(oid)
+    except RegistryUnavailable:
+        found = None
+    if found is not None:
+        return opinto_from_koski(
+            found, oppilaitos_nimi=school_names(registries, found.oppilaitos_oid)
+        )
+    if row is None:
+        return Opinto(oid=oid, tila_tarkistamatta=True)
+    return opinto_from_index(
+        row,
+        oppilaitos_nimi=school_names(registries, row.oppilaitos_oid),
+        tila_tarkistamatta=True,
+    )
 
 
 def school_names(registries: Registries, oid: str | None) -> dict[str, str]:
@@ -110,8 +134,17 @@ class PlanRow:
     ensikertainen_hyvaksyminen: date | None
     osaamisen_saavuttamisen_pvm: date | None
     ended: Ended | None
-    """Why the plan counts as ended: the agreed competence was achieved, or the study right's
-    end date has passed; ``None`` while it is in force."""
+    """Why the plan counts as ended: the agreed competence was achieved, or the study right
+    has ended (by Koski's state, or by its end date when the state is not known); ``None``
+    while it is in force."""
+    tila: str | None = None
+    """Koski's state code of the study right; ``None`` when not known."""
+    tila_nimi: Mapping[str, str] = field(default_factory=dict)
+    tila_paattynyt: bool = False
+    """Koski's state says the study right has ended (valmistunut, eronnut …)."""
+    osittainen: bool = False
+    tila_tarkistamatta: bool = False
+    """Koski could not be asked for the study right's current state (see ``opinto_of``)."""
 
     @property
     def sort_key(self) -> tuple[date, date, int]:
@@ -135,7 +168,7 @@ def _row(registries: Registries, plan: OwnPlan, today: date) -> PlanRow:
     ended: Ended | None = None
     if achieved is not None and achieved <= today:
         ended = "achieved"
-    elif loppu is not None and loppu < today:
+    elif _study_right_ended(opinto, today):
         ended = "study-right"
     return PlanRow(
         eid=plan.eid,
@@ -148,7 +181,22 @@ def _row(registries: Registries, plan: OwnPlan, today: date) -> PlanRow:
         ensikertainen_hyvaksyminen=_day(plan.document.get("ensikertainen-hyvaksyminen")),
         osaamisen_saavuttamisen_pvm=achieved,
         ended=ended,
+        tila=opinto.tila if opinto else None,
+        tila_nimi=opinto.tila_nimi if opinto else {},
+        tila_paattynyt=bool(opinto and opinto.paattynyt),
+        osittainen=opinto.osittainen if opinto else False,
+        tila_tarkistamatta=opinto.tila_tarkistamatta if opinto else False,
     )
+
+
+def _study_right_ended(opinto: Opinto | None, today: date) -> bool:
+    """By Koski's state when it is known (a study right present past its estimated end is
+    still in force); else, from the learner index, by its (estimated) end date."""
+    if opinto is None:
+        return False
+    if opinto.paattynyt is not None:
+        return opinto.paattynyt
+    return opinto.loppu is not None and opinto.loppu < today
 
 
 def _day(value: Any) -> date | None:
