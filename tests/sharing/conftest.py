@@ -21,7 +21,8 @@ from ehoks.db import make_session_factory
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.main import create_app
 from ehoks.sharing.models import Jako
-from ehoks.sharing.routes import oppija_router, pages_router, virkailija_router
+from ehoks.sharing.routes import oppija_router, virkailija_router
+from ehoks.web.routes.jako import router as pages_router
 from tests.conftest import API
 from tests.factories import OPH, hoks_body
 from tests.fakes.smtp import smtp_server, unreachable_smtp  # noqa: F401 (fixtures by name)

@@ -7,8 +7,7 @@
   e-mail addresses of working-life assessors. Mount it before the HOKS router, whose
   ``POST /hoks/{id}/osat/{module-id}/{kokoelma}`` would otherwise take ``…/arvioijat``.
 
-The recipient's page ``/ehoks/jako/{id}`` is on the HTML surface (``ehoks.web.routes.jako``);
-``pages_router`` names that router for callers that mount the sharing routers themselves.
+The recipient's page ``/ehoks/jako/{id}`` is on the HTML surface (``ehoks.web.routes.jako``).
 """
 
 from __future__ import annotations
@@ -31,11 +30,9 @@ from ehoks.api.deps import (
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.sharing import schemas, service
-from ehoks.web.routes.jako import router as pages_router
 
 oppija_router = APIRouter(tags=["jaot"])
 virkailija_router = APIRouter(tags=["hoks parts"])
-__all__ = ["oppija_router", "pages_router", "virkailija_router"]
 
 JakoId = Annotated[str, PathParam(max_length=64, description="Share or consent id (UUID)")]
 ModuleId = Annotated[str, PathParam(max_length=64, description="The part's module-id (UUID)")]
