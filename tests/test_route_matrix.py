@@ -77,6 +77,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 V = f"{API}/virkailija"
 PLAN = "/ehoks/suunnittelu/{eid}"
+UI = "/ehoks-virkailija-ui"
+UIH = f"{UI}/oppija/{{oppija_oid}}/hoks/{{hoks_id}}"
 OHOKS = f"{V}/oppijat/{{oppija_oid}}/hoksit"
 
 # (method, path template) → who may call it
@@ -195,6 +197,41 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", f"{PLAN}/suostumukset/{{jako_id}}/peru"): STUDENT_OWN,
     ("POST", f"{PLAN}/jaot/{{jako_id}}/peru"): STUDENT_OWN,
     ("POST", f"{PLAN}/suostumukset/{{jako_id}}/peru"): STUDENT_OWN,
+    # The official's pages
+    ("GET", f"{UI}/"): OFFICIAL_ANY,
+    ("GET", f"{UI}/koulutuksenjarjestaja"): OFFICIAL_ANY,
+    ("GET", f"{UI}/koulutuksenjarjestaja/{{organisaatio_oid}}"): OFFICIAL_READ,
+    ("GET", f"{UI}/organisaatio"): OFFICIAL_ANY,
+    ("POST", f"{UI}/organisaatio"): OFFICIAL_ANY,
+    ("GET", f"{UI}/oppija/{{oppija_oid}}"): OFFICIAL_READ,
+    # The original app's addresses redirect to the pages, which decide (followed here).
+    ("GET", f"{UI}/koulutuksenjarjestaja/{{org}}/oppija/{{oppija_oid}}"): OFFICIAL_READ,
+    ("GET", f"{UI}/koulutuksenjarjestaja/{{org}}/oppija/{{oppija_oid}}/{{eid}}"): OFFICIAL_READ,
+    (
+        "GET",
+        f"{UI}/koulutuksenjarjestaja/{{org}}/oppija/{{oppija_oid}}/{{eid}}/{{old_tab}}",
+    ): OFFICIAL_READ,
+    ("GET", UIH): OFFICIAL_READ,
+    ("GET", f"{UIH}/osaaminen"): OFFICIAL_READ,
+    ("GET", f"{UIH}/opiskelusuunnitelma"): OFFICIAL_READ,
+    ("GET", f"{UIH}/aikajana"): OFFICIAL_READ,
+    ("GET", f"{UIH}/tulosta"): OFFICIAL_READ,
+    ("GET", f"{UIH}/pdf"): OFFICIAL_READ,
+    ("GET", f"{UIH}/historia"): OFFICIAL_READ,
+    ("GET", f"{UIH}/historia/vertaa"): OFFICIAL_READ,  # redirects to the comparison
+    ("GET", f"{UIH}/historia/{{first}}/{{second}}"): OFFICIAL_READ,
+    ("GET", f"{UIH}/poista"): OFFICIAL_DELETE,
+    ("POST", f"{UIH}/poista"): OFFICIAL_DELETE,
+    ("GET", f"{UIH}/poistettu"): OFFICIAL_ANY,
+    ("GET", f"{UIH}/palauta"): SUPERUSER,
+    ("POST", f"{UIH}/palauta"): SUPERUSER,
+    ("GET", f"{UI}/luohoks"): OFFICIAL_ANY,
+    ("POST", f"{UI}/luohoks"): OFFICIAL_ANY,
+    ("GET", f"{UI}/hoks/{{oppija_oid}}/{{hoks_id}}"): OFFICIAL_WRITE,
+    ("POST", f"{UI}/hoks/{{oppija_oid}}/{{hoks_id}}"): OFFICIAL_WRITE,
+    ("GET", f"{UI}/raportit"): OFFICIAL_ANY,
+    ("GET", f"{UI}/raportit/{{raportti}}"): OFFICIAL_READ,
+    ("GET", f"{UI}/raportit/{{raportti}}/csv"): OFFICIAL_READ,
 }
 DOCS = {"/", "/docs", "/ehoks-virkailija-backend/doc", "/ehoks-virkailija-backend/doc/openapi.json"}
 
@@ -286,6 +323,12 @@ def _request(method, path, target):
         path.replace("{hoks_id}", str(target["hoks_id"]))
         .replace("{hoks_ref}", str(target["hoks_id"]))
         .replace("{eid}", target["eid"])
+        .replace("{org}", target["oppilaitos"])
+        .replace("{organisaatio_oid}", target["oppilaitos"])
+        .replace("{old_tab}", "osaaminen")
+        .replace("{first}", "1")
+        .replace("{second}", "1")
+        .replace("{raportti}", "tyopaikkajaksot")
         .replace("{mail_id}", "20261206T085812123456Z-0a1b2c3d")
         .replace("{opiskeluoikeus_oid}", target["opiskeluoikeus_oid"])
         .replace("{oppija_oid}", target["oppija_oid"])
@@ -301,6 +344,10 @@ def _request(method, path, target):
         url += f"?oid={target['oppija_oid']}"
     if path.endswith("/virkailija/oppijat"):
         url += f"?oppilaitos-oid={target['oppilaitos']}"
+    if "/raportit/" in path:
+        url += f"?organisaatio={target['oppilaitos']}"
+    if path.endswith("/historia/vertaa"):
+        url += "?a=1&b=1"
     body = None
     if path.endswith("{module_id}/{kokoelma}"):
         url = url.replace("{module_id}", target["unit_id"]).replace(
@@ -401,7 +448,7 @@ def ends_session(method, path):
 def _order(route):
     method, path = route
     # Revoking a share on the student's page too: after the JSON API's revoke.
-    destructive = method == "DELETE" or path.endswith((*DESTRUCTIVE[1:], "/peru"))
+    destructive = method == "DELETE" or path.endswith((*DESTRUCTIVE[1:], "/peru", "/poista"))
     tier = 1 if destructive else 0
     if method == "DELETE" and path.endswith("/virkailija/hoks/{hoks_id}"):
         tier = 2  # the hard delete: after it, the HOKS is gone for every other route

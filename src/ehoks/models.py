@@ -12,6 +12,7 @@ MODEL_MODULES = (
     "ehoks.auth.models",
     "ehoks.audit.models",
     "ehoks.sharing.models",
+    "ehoks.virkailija.models",
 )
 
 

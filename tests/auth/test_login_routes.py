@@ -71,6 +71,7 @@ def _csrf(web) -> str:
 def test_cas_login_makes_a_session_with_safe_cookie_flags(web, cas_server, world):
     response = _cas_official_login(web, cas_server, [f"ROLE_APP_EHOKS_CRUD_{world.oppilaitos_1}"])
     assert response.status_code == 303
+    assert response.headers["location"] == "/ehoks-virkailija-ui/"  # the official's start
     cookie = _cookies(response)["__Host-ehoks-session"]
     for flag in ("HttpOnly", "Secure", "Path=/", "SameSite=lax"):
         assert flag.lower() in cookie.lower()
@@ -247,6 +248,7 @@ def test_development_login_only_when_switched_on_in_development(make_client, web
         "/ehoks/kirjaudu/kehitys", data={"kuka": "virkailija:oph", "csrf_token": csrf}
     )
     assert response.status_code == 303
+    assert response.headers["location"] == "/ehoks-virkailija-ui/"
     assert web.get(f"{API}/virkailija/session/kayttaja").json()["data"]["kind"] == "virkailija"
 
 

@@ -34,7 +34,7 @@ OPPIJA_CAS_CALLBACK = "/ehoks-oppija-backend/api/v1/oppija/session/opintopolku/"
 Realm = Literal["virkailija", "oppija"]
 # Where each kind of user lands after logging in: their own start page.
 HOME = {
-    "virkailija": "/ehoks/istunto",
+    "virkailija": "/ehoks-virkailija-ui/",
     "oppija": "/ehoks/suunnittelu",
     "sahkoposti": "/ehoks/tyopaikka/osat",
 }

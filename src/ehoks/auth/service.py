@@ -23,6 +23,7 @@ from ehoks.auth.oidc import LoginStart, OidcIdentity
 from ehoks.auth.repository import DevLoginRepository, SessionRepository
 from ehoks.auth.settings import OidcSettings
 from ehoks.registries import Registries
+from ehoks.virkailija.repository import VirkailijaRepository
 
 # A pending OpenID login older than this is refused (the user took too long at the provider).
 LOGIN_ATTEMPT_TTL = timedelta(minutes=15)
@@ -112,8 +113,10 @@ class DevChoice:
 
 def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
     """Seeded people the development login offers: an OPH super user, one official per
-    organisation that has HOKSes (CRUD and delete on it), the indexed students, and the
-    workplace instructors named in HOKSes (as if logged in by their e-mail link)."""
+    education provider that has HOKSes (CRUD and delete on the provider, so they choose among
+    its institutions below it), a read-only official of one institution, the indexed
+    students, and the workplace instructors named in HOKSes (as if logged in by their e-mail
+    link)."""
     superuser = OfficialActor(
         "1.2.246.562.24.00000000001",
         "Kehittäjä Pääkäyttäjä",
@@ -130,6 +133,17 @@ def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
             grants_from_roles([f"ROLE_APP_EHOKS_CRUD_{oid}", f"ROLE_APP_EHOKS_HOKS_DELETE_{oid}"]),
         )
         choices.append(DevChoice(f"virkailija:{oid}", name or oid, official))
+    institutions = VirkailijaRepository(session).oppilaitokset_with_hoks()
+    if institutions:
+        oid = institutions[0]
+        organisaatio = registries.organisaatio.get_organisaatio(oid)
+        name = organisaatio.nimi.get("fi") if organisaatio is not None else None
+        reader = OfficialActor(
+            "1.2.246.562.24.19999999999",
+            f"Lukija Liisa ({name or oid})",
+            grants_from_roles([f"ROLE_APP_EHOKS_READ_{oid}"]),
+        )
+        choices.append(DevChoice("virkailija:luku", reader.name, reader))
     for oid, nimi in repository.students(limit=50):
         choices.append(DevChoice(f"oppija:{oid}", nimi, StudentActor(oid, nimi)))
     for address in repository.instructor_addresses(limit=20):

@@ -1,21 +1,38 @@
-"""Queries of the officials' views: the learner search over HOKSes and the learner index
-(reference 5.5)."""
+"""Queries of the officials' views: the learner search of the JSON API over HOKSes and the
+learner index (reference 5.5), and the student list of the officials' pages over the
+``hoks_haku`` projection (one statement per page, ``search_page``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Row, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, aliased
 
 from ehoks.hoks.models import Hoks
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
+from ehoks.virkailija.models import HoksHaku
 
 AnyRow = Row[*tuple[Any, ...]]
 OrderBy = Literal["nimi", "tutkinto", "osaamisala"]
 Locale = Literal["fi", "sv", "en"]
+# The student list: which HOKSes (deleted ones only for OPH super users), sorted by which column.
+Tila = Literal["kaikki", "voimassa", "paattynyt", "poistettu"]
+Jarjestys = Literal["nimi", "tutkinto", "osaamisala", "hoks", "hyvaksytty", "paivitetty", "lkm"]
 
 # SQLite's own lower() folds ASCII only, so "ähtäri" would never find "Ähtäri"; this function
 # (Python's str.lower, as PostgreSQL's lower() under a UTF-8 locale) is registered on the
@@ -36,6 +53,26 @@ class OppijaSearch:
     order_by: OrderBy = "nimi"
     desc: bool = False
     limit: int = 10
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class HakuQuery:
+    """One page of the student list. ``oppilaitokset`` is the scope: the institutions of the
+    chosen organisation's subtree, each already checked against the organisation registry."""
+
+    oppilaitokset: tuple[str, ...]
+    today: date
+    nimi_tokens: tuple[str, ...] = ()
+    oppija_oid: str | None = None
+    tutkinto: str | None = None
+    osaamisala: str | None = None
+    hoks_id: int | None = None
+    tila: Tila = "kaikki"
+    locale: Locale = "fi"
+    order_by: Jarjestys = "nimi"
+    desc: bool = False
+    limit: int = 25
     offset: int = 0
 
 
@@ -91,6 +128,92 @@ class VirkailijaRepository:
         ).all()
         return int(total), rows
 
+    def search_page(self, query: HakuQuery) -> tuple[int, Sequence[AnyRow]]:
+        """(total matches, the page's rows) in ONE statement whatever the sort and page size.
+        Rows carry ``lkm``, how many of the matches are the same learner's."""
+        rows = self.session.execute(self.search_statement(query)).all()
+        count = int(rows[0].total) if rows else 0
+        return count, [row for row in rows if row.hoks_id is not None]
+
+    def search_statement(self, query: HakuQuery) -> Select[Any]:
+        """The matches as a narrow CTE (id and sort key: it stays in memory for tens of
+        thousands of rows), counted once and paged once; only the page's rows are then read
+        in full, by primary key. An out-of-range page still brings the total: the page is
+        outer-joined to a one-row relation."""
+        lower = self._lower_function()
+        h = HoksHaku
+        key = {
+            "nimi": h.nimi,
+            "tutkinto": _in_language(h, "tutkinto", query.locale),
+            "osaamisala": _in_language(h, "osaamisala", query.locale),
+            "hoks": h.hoks_id,
+            "hyvaksytty": h.ensikertainen_hyvaksyminen,
+            "paivitetty": h.updated_at,
+            # Sorting by it needs it for every match: one window over the matches.
+            "lkm": func.count().over(partition_by=h.oppija_oid),
+        }[query.order_by]
+        columns: list[Any] = [h.hoks_id, key.label("sort_key")]
+        matches = select(*columns).where(*_conditions(h, query, lower)).cte("matches")
+        m = matches.c
+        page = (
+            select(m.hoks_id, m.sort_key)
+            .order_by(*_order(m.sort_key, m.hoks_id, query.desc))
+            .limit(query.limit)
+            .offset(query.offset)
+            .subquery("page")
+        )
+        row = aliased(HoksHaku, name="row")
+        lkm: Any
+        if query.order_by == "lkm":
+            lkm = page.c.sort_key
+        else:
+            # Only for the page's rows: the learner's other matches, by the learner's index.
+            other = aliased(HoksHaku, name="other")
+            lkm = (
+                select(func.count())
+                .select_from(other)
+                .where(other.oppija_oid == row.oppija_oid, *_conditions(other, query, lower))
+                .scalar_subquery()
+            )
+        total = select(func.count()).select_from(matches).scalar_subquery()
+        one = select(literal(1).label("one")).subquery("one")
+        shown = page.join(row, row.hoks_id == page.c.hoks_id)
+        return (
+            select(
+                total.label("total"),
+                row.hoks_id,
+                row.oppija_oid,
+                row.nimi,
+                row.tutkinto_fi,
+                row.tutkinto_sv,
+                row.tutkinto_en,
+                row.osaamisala_fi,
+                row.osaamisala_sv,
+                row.osaamisala_en,
+                row.ensikertainen_hyvaksyminen,
+                row.osaamisen_saavuttamisen_pvm,
+                row.arvioitu_paattymispaiva,
+                row.updated_at,
+                row.deleted_at,
+                lkm.label("lkm"),
+            )
+            .select_from(one.outerjoin(shown, true()))
+            .order_by(*_order(page.c.sort_key, page.c.hoks_id, query.desc))
+        )
+
+    def oppilaitokset_with_hoks(self) -> list[str]:
+        """Every institution that has a HOKS: a loose index scan (one probe of the scope index
+        per institution, a few hundred nationally) instead of reading every row."""
+        h = HoksHaku
+        found = select(func.min(h.oppilaitos_oid).label("oid")).cte("found", recursive=True)
+        following = (
+            select(func.min(h.oppilaitos_oid))
+            .where(h.oppilaitos_oid > found.c.oid)
+            .scalar_subquery()
+        )
+        found = found.union_all(select(following).where(found.c.oid.is_not(None)))
+        return [oid for oid in self.session.scalars(select(found.c.oid)) if oid is not None]
+
     def _lower_function(self) -> Any:
         bind = self.session.get_bind()
         if bind.dialect.name != "sqlite":
@@ -104,3 +227,55 @@ class VirkailijaRepository:
 
 def _python_lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
+
+
+def _in_language(h: type[HoksHaku], name: str, locale: Locale) -> ColumnElement[str]:
+    """The name in the page's language, else the Finnish one, else ''."""
+    own = getattr(h, f"{name}_{locale}")
+    if locale == "fi":
+        return func.coalesce(own, "")
+    return func.coalesce(own, getattr(h, f"{name}_fi"), "")
+
+
+def _conditions(h: Any, query: HakuQuery, lower: Any) -> list[ColumnElement[bool]]:
+    """The scope, the state and the search terms, for the table or an alias of it."""
+    conditions: list[ColumnElement[bool]] = [h.oppilaitos_oid.in_(query.oppilaitokset)]
+    achieved = and_(
+        h.osaamisen_saavuttamisen_pvm.is_not(None), h.osaamisen_saavuttamisen_pvm <= query.today
+    )
+    past_end = and_(h.arvioitu_paattymispaiva.is_not(None), h.arvioitu_paattymispaiva < query.today)
+    ended = or_(achieved, past_end)
+    if query.tila == "poistettu":
+        conditions.append(h.deleted_at.is_not(None))
+    else:
+        conditions.append(h.deleted_at.is_(None))
+    if query.tila == "voimassa":
+        conditions.append(not_(ended))
+    elif query.tila == "paattynyt":
+        conditions.append(ended)
+    # autoescape: a "%", "_" or "/" in a term is matched literally, never as a wildcard.
+    conditions += [lower(h.nimi).contains(t.lower(), autoescape=True) for t in query.nimi_tokens]
+    if query.oppija_oid is not None:
+        conditions.append(h.oppija_oid == query.oppija_oid)
+    if query.hoks_id is not None:
+        conditions.append(h.hoks_id == query.hoks_id)
+    if query.tutkinto:
+        conditions.append(
+            lower(_in_language(h, "tutkinto", query.locale)).contains(
+                query.tutkinto.lower(), autoescape=True
+            )
+        )
+    if query.osaamisala:
+        conditions.append(
+            lower(_in_language(h, "osaamisala", query.locale)).contains(
+                query.osaamisala.lower(), autoescape=True
+            )
+        )
+    return conditions
+
+
+def _order(key: Any, tie: Any, desc: bool) -> tuple[Any, Any]:
+    """Empty values last either way; the HOKS id breaks ties so pages never overlap."""
+    if desc:
+        return key.desc().nulls_last(), tie.desc()
+    return key.asc().nulls_last(), tie.asc()

@@ -20,7 +20,7 @@ from ehoks.api.deps import AppState, JsonBody, Official, State, Trail
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.audit.trail import AuditTrail
 from ehoks.hoks.service import etag
-from ehoks.virkailija import service
+from ehoks.virkailija import search, service
 from ehoks.virkailija.repository import Locale, OrderBy
 
 router = APIRouter(prefix="/virkailija", tags=["virkailija"])
@@ -34,8 +34,12 @@ IfMatch = Annotated[
 
 
 @router.get("/session", summary="The logged-in official and their organisation privileges")
-def get_session(actor: Official) -> OrjsonResponse:
-    return envelope(service.session_view(actor))
+def get_session(actor: Official, state: State) -> OrjsonResponse:
+    with state.read() as session:
+        children = search.child_organisations(
+            session, state.deps.registries.organisaatio, [g.organisaatio_oid for g in actor.grants]
+        )
+    return envelope(service.session_view(actor, children))
 
 
 @router.get("/oppijat", summary="Search the learners with a HOKS in an oppilaitos")

@@ -10,7 +10,7 @@ messages (the service API's 401 is defect D20 kept for the SIS clients only), so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -295,9 +295,13 @@ def _target_oppija(deps: Deps, oppija_oid: str) -> None:
 # The session.
 
 
-def session_view(actor: OfficialActor) -> dict[str, Any]:
-    """The original's ``GET /virkailija/session`` shape. ``child-organisations`` is empty: the
-    privileges already cover every organisation below the granted one."""
+def session_view(
+    actor: OfficialActor, child_organisations: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """The original's ``GET /virkailija/session`` shape. ``child-organisations`` lists the
+    institutions with HOKSes below each granted organisation, which inherit its privileges
+    (``virkailija.search.child_organisations``); empty when the caller does not give them."""
+    children = child_organisations or {}
     return {
         "oidHenkilo": actor.oid,
         "organisation-privileges": [
@@ -305,7 +309,7 @@ def session_view(actor: OfficialActor) -> dict[str, Any]:
                 "oid": grant.organisaatio_oid,
                 "privileges": sorted(grant.privileges),
                 "roles": [SUPERUSER_ROLE] if grant.superuser else [],
-                "child-organisations": [],
+                "child-organisations": list(children.get(grant.organisaatio_oid, ())),
             }
             for grant in actor.grants
         ],

@@ -32,6 +32,14 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 # Which area a file's messages belong to, by its path under web/ (first match wins).
 AREA_OF_PREFIX = (
+    ("templates/virkailija/hoks/", "virkailija_hoks"),
+    ("routes/virkailija_hoks", "virkailija_hoks"),
+    ("templates/virkailija/lomake/", "lomake"),
+    ("routes/virkailija_lomake", "lomake"),
+    ("templates/virkailija/raportit/", "raportit"),
+    ("routes/virkailija_raportit", "raportit"),
+    ("templates/virkailija/", "virkailija"),
+    ("routes/virkailija", "virkailija"),
     ("templates/oppija/", "oppija"),
     ("routes/oppija", "oppija"),
     ("templates/tyopaikka/", "tyopaikka"),

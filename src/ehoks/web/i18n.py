@@ -31,7 +31,18 @@ LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
 LANGUAGE_COOKIE = "ehoks-lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
-AREAS = ("common", "hoks", "oppija", "tyopaikka", "kehitys", "pdf")
+AREAS = (
+    "common",
+    "hoks",
+    "oppija",
+    "tyopaikka",
+    "kehitys",
+    "pdf",
+    "virkailija",
+    "virkailija_hoks",
+    "lomake",
+    "raportit",
+)
 # Babel locales used for formatting: Finnish English follows British conventions (day first).
 _BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 # The language names in the switcher are written in their own language, so they are the same

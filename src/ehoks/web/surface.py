@@ -12,7 +12,20 @@ from ehoks.api.errors import PageErrors
 from ehoks.web.errors import error_page, is_page_request
 from ehoks.web.middleware import WebMiddleware
 from ehoks.web.render import STATIC_PATH
-from ehoks.web.routes import jako, kehitys, oppija, pdf, public, tyopaikka
+from ehoks.web.routes import (
+    jako,
+    kehitys,
+    oppija,
+    pdf,
+    public,
+    tyopaikka,
+    virkailija,
+    virkailija_hoks,
+    virkailija_hoks_delete,
+    virkailija_hoks_history,
+    virkailija_lomake,
+    virkailija_raportit,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_ERRORS = PageErrors(is_page=is_page_request, render=error_page)
@@ -33,4 +46,10 @@ def routers() -> list[APIRouter]:
         tyopaikka.router,
         jako.router,
         kehitys.router,
+        virkailija.router,
+        virkailija_hoks.router,
+        virkailija_hoks_history.router,
+        virkailija_hoks_delete.router,
+        virkailija_lomake.router,
+        virkailija_raportit.router,
     ]
