@@ -219,6 +219,23 @@ class TestConcurrencyHeaders:
         assert first["sahkoposti"] == "opiskelija@example.org"
         assert client.get(f"{API}/hoks/{hoks_id}/versiot/9", headers=headers).status_code == 404
 
+    def test_each_version_names_its_own_operation_and_writer(self, client, clients, created):
+        """A stored version is written when the next write ends it: its operation and writer
+        must be shifted to the version they made, not the one they replaced."""
+        hoks_id, body = created
+        second, third = clients.headers(OPH), clients.headers(OPH)
+        client.put(f"{API}/hoks/{hoks_id}", json={**body, "id": hoks_id}, headers=second)
+        client.patch(
+            f"{API}/hoks/{hoks_id}",
+            json={"id": hoks_id, "sahkoposti": "v3@example.org"},
+            headers=third,
+        )
+        versions = client.get(f"{API}/hoks/{hoks_id}/versiot", headers=third).json()["data"]
+        assert [v["versio"] for v in versions] == [1, 2, 3]
+        assert [v["muutos"] for v in versions] == ["create", "replace", "patch"]
+        writers = [v["muuttaja"] for v in versions]
+        assert len(set(writers)) == 3  # three different clients wrote the three versions
+
 
 class TestPaged:
     def test_feed_is_anonymised(self, client, headers, created):

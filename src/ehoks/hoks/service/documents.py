@@ -106,10 +106,13 @@ def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> l
             "muuttaja": hoks.updated_by,
         }
     )
-    # A version's "muutos" is the operation that ended it; shift so each names its own cause.
-    for earlier, later in itertools.pairwise(list(entries)):
+    # A stored version's operation and writer are those of the write that ended it (the next
+    # version's); shift both so each version names its own cause and author.
+    for earlier, later in reversed(list(itertools.pairwise(entries))):
         later["muutos"] = earlier["muutos"]
+        later["muuttaja"] = earlier["muuttaja"]
     entries[0]["muutos"] = "create"
+    entries[0]["muuttaja"] = hoks.created_by
     return entries
 
 
