@@ -274,6 +274,30 @@ def test_pages_are_numbered_with_previous_and_next(web, make, provider_official)
     assert "12 HOKSia" in beyond
 
 
+def test_over_the_cap_the_count_says_more_than_and_pages_go_on(
+    web, make, provider_official, monkeypatch
+):
+    # The count stops at the cap (10,000 in service; 5 here) so a national list stays fast.
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    for n in range(12):
+        make(f"raja{n:02d}")
+    first = web.get(f"{UI}/", params={"koko": "10"}).text
+    assert len(rows(first)) == 10
+    assert "Yli 5 HOKSia. Sivu 1. Tarkenna hakua nähdäksesi tarkan määrän." in first
+    assert 'href="/ehoks-virkailija-ui/?koko=10&amp;sivu=2" rel="next"' in first
+    second = web.get(f"{UI}/", params={"koko": "10", "sivu": "2"}).text
+    assert rows(second) == ["Testi raja10 Oppija", "Testi raja11 Oppija"]
+    assert "Yli 5 HOKSia. Sivu 2." in second
+    assert 'rel="next"' not in second
+    assert 'rel="prev"' in second
+    swedish = web.get(f"{UI}/", params={"koko": "10", "lang": "sv"}).text
+    assert "Över 5 PUK. Sida 1." in swedish
+    english = web.get(f"{UI}/", params={"koko": "10", "lang": "en"}).text
+    assert "More than 5 plans. Page 1." in english
+    exact = web.get(f"{UI}/", params={"nimi": "raja01", "lang": "fi"}).text
+    assert "1 HOKSia. Sivu 1 / 1." in exact
+
+
 def test_state_filter_and_deleted_hoksit_only_for_super_users(
     web, db, settings, app, world, make, provider_official
 ):

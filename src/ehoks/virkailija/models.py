@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    column,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehoks.db import Base, UtcDateTime
@@ -37,6 +48,46 @@ COVERED = (
 )
 
 
+def _postgresql_only() -> list[Index]:
+    """The expressions the list sorts and searches by, indexed on PostgreSQL only (migration
+    0007): the study right's names per language as the statement coalesces them, the
+    descending approval date with empty ones last, and trigrams of the lower-cased name."""
+    empty: ColumnElement[str] = literal_column("''")
+    indexes = [
+        Index(
+            f"ix_hoks_haku_{name}_{lang}",
+            func.coalesce(
+                column(f"{name}_{lang}"),
+                *([] if lang == "fi" else [column(f"{name}_fi")]),
+                empty,
+            ),
+            column("hoks_id"),
+        )
+        for name in ("tutkinto", "osaamisala")
+        for lang in ("fi", "sv", "en")
+    ]
+    indexes.append(
+        Index(
+            "ix_hoks_haku_hyvaksytty_desc",
+            # Text, not column objects: alembic then compares it only where it can reflect
+            # expression indexes, as the others.
+            text("ensikertainen_hyvaksyminen DESC NULLS LAST"),
+            text("hoks_id DESC"),
+        )
+    )
+    indexes.append(
+        Index(
+            "ix_hoks_haku_nimi_trgm",
+            func.lower(column("nimi")),
+            postgresql_using="gin",
+            postgresql_ops={"lower_1": "gin_trgm_ops"},
+        )
+    )
+    for index in indexes:
+        index.ddl_if(dialect="postgresql")
+    return indexes
+
+
 class HoksHaku(Base):
     __tablename__ = "hoks_haku"
     __table_args__ = (
@@ -49,6 +100,14 @@ class HoksHaku(Base):
             "hoks_id",
             postgresql_include=list(COVERED),
         ),
+        # The whole country's list walks these in the order of the chosen column and stops
+        # after the page (migration 0007_virkailija_search_speed, which also adds, on
+        # PostgreSQL only, the study right's names per language, the descending approval
+        # date and a trigram index on the lower-cased name).
+        Index("ix_hoks_haku_nimi", "nimi", "hoks_id"),
+        Index("ix_hoks_haku_hyvaksytty", "ensikertainen_hyvaksyminen", "hoks_id"),
+        Index("ix_hoks_haku_paivitetty", "updated_at", "hoks_id"),
+        *_postgresql_only(),
     )
 
     hoks_id: Mapped[int] = mapped_column(

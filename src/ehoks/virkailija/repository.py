@@ -16,6 +16,7 @@ from sqlalchemy import (
     and_,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
@@ -38,6 +39,9 @@ Jarjestys = Literal["nimi", "tutkinto", "osaamisala", "hoks", "hyvaksytty", "pai
 # (Python's str.lower, as PostgreSQL's lower() under a UTF-8 locale) is registered on the
 # connection before a search runs.
 _SQLITE_LOWER = "ehoks_lower"
+# Above this many institutions in scope, a name search uses the trigram index (migration 0007).
+TRIGRAM_SCOPE = 50
+_EMPTY: ColumnElement[str] = literal_column("''")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class HakuQuery:
     desc: bool = False
     limit: int = 25
     offset: int = 0
+    # The total is counted exactly up to this; above it the page says "more than".
+    cap: int = 10_000
 
 
 class VirkailijaRepository:
@@ -130,43 +136,53 @@ class VirkailijaRepository:
 
     def search_page(self, query: HakuQuery) -> tuple[int, Sequence[AnyRow]]:
         """(total matches, the page's rows) in ONE statement whatever the sort and page size.
-        Rows carry ``lkm``, how many of the matches are the same learner's."""
+        The total is exact up to ``query.cap``; ``cap + 1`` means "more than the cap". Rows
+        carry ``lkm``, how many of the matches are the same learner's."""
         rows = self.session.execute(self.search_statement(query)).all()
         count = int(rows[0].total) if rows else 0
         return count, [row for row in rows if row.hoks_id is not None]
 
     def search_statement(self, query: HakuQuery) -> Select[Any]:
-        """The matches as a narrow CTE (id and sort key: it stays in memory for tens of
-        thousands of rows), counted once and paged once; only the page's rows are then read
-        in full, by primary key. An out-of-range page still brings the total: the page is
-        outer-joined to a one-row relation."""
+        """The page is the matches in the order of the chosen column, limited: over the whole
+        country the planner walks that column's index (migration 0007) and stops after the
+        page; within an institution it reads the institution's run of the covering scope index
+        and sorts its matches. The count reads at most ``cap + 1`` matches, so it never costs
+        more than that whatever the scope. Only the page's rows are then read in full, by
+        primary key. An out-of-range page still brings the total: the page is outer-joined to
+        a one-row relation."""
         lower = self._lower_function()
         h = HoksHaku
-        key = {
-            "nimi": h.nimi,
-            "tutkinto": _in_language(h, "tutkinto", query.locale),
-            "osaamisala": _in_language(h, "osaamisala", query.locale),
-            "hoks": h.hoks_id,
-            "hyvaksytty": h.ensikertainen_hyvaksyminen,
-            "paivitetty": h.updated_at,
-            # Sorting by it needs it for every match: one window over the matches.
-            "lkm": func.count().over(partition_by=h.oppija_oid),
-        }[query.order_by]
-        columns: list[Any] = [h.hoks_id, key.label("sort_key")]
-        matches = select(*columns).where(*_conditions(h, query, lower)).cte("matches")
-        m = matches.c
-        page = (
-            select(m.hoks_id, m.sort_key)
-            .order_by(*_order(m.sort_key, m.hoks_id, query.desc))
-            .limit(query.limit)
-            .offset(query.offset)
-            .subquery("page")
-        )
+        conditions = _conditions(h, query, lower)
         row = aliased(HoksHaku, name="row")
         lkm: Any
         if query.order_by == "lkm":
+            # Sorting by it needs it for every match: one window over the matches.
+            matches = (
+                select(h.hoks_id, func.count().over(partition_by=h.oppija_oid).label("sort_key"))
+                .where(*conditions)
+                .cte("matches")
+            )
+            m = matches.c
+            page = (
+                select(m.hoks_id, m.sort_key)
+                .order_by(*_order(m.sort_key, m.hoks_id, query.desc, nullable=False))
+                .limit(query.limit)
+                .offset(query.offset)
+                .subquery("page")
+            )
+            counted = select(m.hoks_id).limit(query.cap + 1).subquery("counted")
             lkm = page.c.sort_key
         else:
+            key, nullable = _sort_key(h, query)
+            page = (
+                select(h.hoks_id, key.label("sort_key"))
+                .where(*conditions)
+                .order_by(*_order(key, h.hoks_id, query.desc, nullable=nullable))
+                .limit(query.limit)
+                .offset(query.offset)
+                .subquery("page")
+            )
+            counted = select(h.hoks_id).where(*conditions).limit(query.cap + 1).subquery("counted")
             # Only for the page's rows: the learner's other matches, by the learner's index.
             other = aliased(HoksHaku, name="other")
             lkm = (
@@ -175,7 +191,7 @@ class VirkailijaRepository:
                 .where(other.oppija_oid == row.oppija_oid, *_conditions(other, query, lower))
                 .scalar_subquery()
             )
-        total = select(func.count()).select_from(matches).scalar_subquery()
+        total = select(func.count()).select_from(counted).scalar_subquery()
         one = select(literal(1).label("one")).subquery("one")
         shown = page.join(row, row.hoks_id == page.c.hoks_id)
         return (
@@ -198,7 +214,7 @@ class VirkailijaRepository:
                 lkm.label("lkm"),
             )
             .select_from(one.outerjoin(shown, true()))
-            .order_by(*_order(page.c.sort_key, page.c.hoks_id, query.desc))
+            .order_by(*_order(page.c.sort_key, page.c.hoks_id, query.desc, nullable=True))
         )
 
     def oppilaitokset_with_hoks(self) -> list[str]:
@@ -229,12 +245,29 @@ def _python_lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
 
 
-def _in_language(h: type[HoksHaku], name: str, locale: Locale) -> ColumnElement[str]:
-    """The name in the page's language, else the Finnish one, else ''."""
+def _in_language(h: Any, name: str, locale: Locale) -> ColumnElement[str]:
+    """The name in the page's language, else the Finnish one, else ''. The '' is written in
+    the SQL, not bound: the expression must be the one migration 0007 indexes."""
     own = getattr(h, f"{name}_{locale}")
     if locale == "fi":
-        return func.coalesce(own, "")
-    return func.coalesce(own, getattr(h, f"{name}_fi"), "")
+        return func.coalesce(own, _EMPTY)
+    return func.coalesce(own, getattr(h, f"{name}_fi"), _EMPTY)
+
+
+def _sort_key(h: Any, query: HakuQuery) -> tuple[ColumnElement[Any], bool]:
+    """The column the page is ordered by (each has an index, migration 0007) and whether it
+    can be empty."""
+    if query.order_by == "tutkinto":
+        return _in_language(h, "tutkinto", query.locale), False
+    if query.order_by == "osaamisala":
+        return _in_language(h, "osaamisala", query.locale), False
+    if query.order_by == "hoks":
+        return h.hoks_id, False
+    if query.order_by == "hyvaksytty":
+        return h.ensikertainen_hyvaksyminen, True
+    if query.order_by == "paivitetty":
+        return h.updated_at, False
+    return h.nimi, False
 
 
 def _conditions(h: Any, query: HakuQuery, lower: Any) -> list[ColumnElement[bool]]:
@@ -254,7 +287,12 @@ def _conditions(h: Any, query: HakuQuery, lower: Any) -> list[ColumnElement[bool
     elif query.tila == "paattynyt":
         conditions.append(ended)
     # autoescape: a "%", "_" or "/" in a term is matched literally, never as a wildcard.
-    conditions += [lower(h.nimi).contains(t.lower(), autoescape=True) for t in query.nimi_tokens]
+    # Within a few institutions the scope index already holds the names in order; matching the
+    # country-wide trigram index (on lower(nimi)) there makes PostgreSQL's planner read
+    # thousands of other institutions' rows, so a scoped search spells the name as an
+    # expression that index does not cover (the result is the same).
+    name = h.nimi if len(query.oppilaitokset) > TRIGRAM_SCOPE else h.nimi + ""
+    conditions += [lower(name).contains(t.lower(), autoescape=True) for t in query.nimi_tokens]
     if query.oppija_oid is not None:
         conditions.append(h.oppija_oid == query.oppija_oid)
     if query.hoks_id is not None:
@@ -274,8 +312,12 @@ def _conditions(h: Any, query: HakuQuery, lower: Any) -> list[ColumnElement[bool
     return conditions
 
 
-def _order(key: Any, tie: Any, desc: bool) -> tuple[Any, Any]:
-    """Empty values last either way; the HOKS id breaks ties so pages never overlap."""
+def _order(key: Any, tie: Any, desc: bool, *, nullable: bool) -> tuple[Any, Any]:
+    """Empty values last either way; the HOKS id breaks ties so pages never overlap. A key
+    that is never NULL is ordered without NULLS LAST, which is then the same order: a
+    descending page is then a backward scan of the ascending index."""
+    if not nullable:
+        return (key.desc(), tie.desc()) if desc else (key.asc(), tie.asc())
     if desc:
         return key.desc().nulls_last(), tie.desc()
     return key.asc().nulls_last(), tie.asc()

@@ -43,6 +43,8 @@ from ehoks.virkailija.service import INSUFFICIENT_FOR_ORGANISATION
 LOCALES = ("fi", "sv", "en")
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+# The total is counted exactly up to this many matches; above, the page says "more than".
+COUNT_CAP = 10_000
 # How long the list of institutions with HOKSes is reused. A brand-new institution's first
 # HOKSes reach its parent organisations' lists within this time (the organisation registry's
 # own cache of ancestors has the same lifetime); an institution chosen itself is always listed.
@@ -164,14 +166,27 @@ class Rivi:
 
 @dataclass(frozen=True)
 class Sivu:
+    """One page. ``total`` is exact unless ``rajattu``: then more than ``total`` HOKSes match
+    (the count stops at ``COUNT_CAP``, which keeps the whole country's list fast)."""
+
     total: int
     sivu: int
     koko: int
     rivit: list[Rivi] = field(default_factory=list)
+    rajattu: bool = False
 
     @property
     def sivuja(self) -> int:
-        return max(1, -(-self.total // self.koko))
+        """The number of pages known to exist (at least the current one when capped)."""
+        known = max(1, -(-self.total // self.koko))
+        return max(known, self.sivu) if self.rajattu else known
+
+    @property
+    def lisaa(self) -> bool:
+        """Whether a next page exists."""
+        if self.rajattu:
+            return len(self.rivit) == self.koko
+        return self.sivu < self.sivuja
 
 
 def search(
@@ -210,9 +225,17 @@ def search(
         desc=ehdot.laskeva,
         limit=ehdot.koko,
         offset=(ehdot.sivu - 1) * ehdot.koko,
+        cap=COUNT_CAP,
     )
     total, rows = VirkailijaRepository(session).search_page(query)
-    page = Sivu(total, ehdot.sivu, ehdot.koko, [_rivi(row, today) for row in rows])
+    rajattu = total > COUNT_CAP
+    page = Sivu(
+        min(total, COUNT_CAP),
+        ehdot.sivu,
+        ehdot.koko,
+        [_rivi(row, today) for row in rows],
+        rajattu=rajattu,
+    )
     if deps.trail is not None:
         # One event for the listing (not a read of each HOKS, so the learners' "who has read
         # my plan" lists show actual reads only), naming every HOKS and learner shown.
@@ -222,7 +245,8 @@ def search(
             details={
                 "organisaatio-oid": organisaatio_oid,
                 "haku": ehdot.audited(),
-                "total": total,
+                "total": page.total,
+                **({"total-over-cap": True} if rajattu else {}),
                 "hoks-ids": [r.hoks_id for r in page.rivit],
                 "oppija-oids": sorted({r.oppija_oid for r in page.rivit}),
             },

@@ -94,7 +94,7 @@ def students(request: Request, actor: Official, state: State, trail: Trail) -> R
         headers=_headers(ehdot),
         pages=_pages(ehdot, sivu) if sivu else [],
         previous_url=_url(ehdot, sivu=ehdot.sivu - 1) if sivu and ehdot.sivu > 1 else None,
-        next_url=_url(ehdot, sivu=ehdot.sivu + 1) if sivu and ehdot.sivu < sivu.sivuja else None,
+        next_url=_url(ehdot, sivu=ehdot.sivu + 1) if sivu and sivu.lisaa else None,
         tilat=[(t, TILA_LABELS[t]) for t in TILAT if t != "poistettu" or actor.superuser],
         page_sizes=PAGE_SIZES,
         student_path=f"{APP}/oppija/",
@@ -244,7 +244,7 @@ def _headers(ehdot: Ehdot) -> list[dict[str, Any]]:
 
 def _pages(ehdot: Ehdot, sivu: search.Sivu) -> list[dict[str, Any]]:
     """Numbered pages: the first, the last and two either side of the current one, with gaps
-    marked (None)."""
+    marked (None). Over the count's cap the last one known, then a gap."""
     last = sivu.sivuja
     shown = sorted({1, last, *range(max(1, ehdot.sivu - 2), min(last, ehdot.sivu + 2) + 1)})
     items: list[dict[str, Any]] = []
@@ -256,4 +256,7 @@ def _pages(ehdot: Ehdot, sivu: search.Sivu) -> list[dict[str, Any]]:
             {"number": number, "url": _url(ehdot, sivu=number), "current": number == ehdot.sivu}
         )
         previous = number
+    if sivu.rajattu and sivu.lisaa:
+        # More pages follow the last one known (the count stops at the cap).
+        items.append({"gap": True})
     return items
