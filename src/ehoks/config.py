@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ehoks.auth.email_login import EmailLoginSettings
 from ehoks.auth.sessions import SessionSettings
 from ehoks.auth.settings import CasSettings, OidcSettings
+from ehoks.devcas import CAS_OPPIJA_PATH, CAS_PATH
 from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.mail.settings import SmtpSettings
 from ehoks.registries.settings import RegistrySettings
@@ -73,6 +74,11 @@ class Settings(BaseSettings):
     """Offer the development login (pick a seeded official or student without a password).
     Refused unless ``environment`` is ``development`` or ``test``."""
 
+    dev_cas: bool = False
+    """Serve a development CAS and CAS-oppija inside this service (``/kehitys-cas/cas`` and
+    ``/kehitys-cas/cas-oppija``, ``ehoks.devcas``) and point ``cas`` at them, unless its URLs
+    are set explicitly. Refused unless ``environment`` is ``development`` or ``test``."""
+
     login_protocol_virkailija: Literal["cas", "oidc"] = "cas"
     """How officials log in: Opintopolku CAS, or the OpenID provider ``oidc_virkailija``."""
 
@@ -103,6 +109,10 @@ class Settings(BaseSettings):
     email_login: EmailLoginSettings = EmailLoginSettings()
     """Lifetimes and limits of e-mail login links and one-time codes."""
 
+    _dev_cas_fields: frozenset[str] = PrivateAttr(default=frozenset())
+    """The ``cas`` URLs that follow ``public_url`` to the development CAS (those not set
+    explicitly), so that ``served_on`` can move them with it."""
+
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:
         if (
@@ -116,7 +126,22 @@ class Settings(BaseSettings):
             raise ValueError(
                 "EHOKS_MAIL_CATCHER__ENABLED is allowed only in a development environment"
             )
+        if self.dev_cas and self.environment not in ("development", "test"):
+            raise ValueError("EHOKS_DEV_CAS is allowed only in a development environment")
         return self
+
+    @model_validator(mode="after")
+    def _log_in_at_the_development_cas(self) -> Settings:
+        if self.dev_cas:
+            self._dev_cas_fields = frozenset({"url", "oppija_url"} - self.cas.model_fields_set)
+            self._point_cas_at_public_url()
+        return self
+
+    def _point_cas_at_public_url(self) -> None:
+        paths = {"url": CAS_PATH, "oppija_url": CAS_OPPIJA_PATH}
+        update = {name: f"{self.public_url}{paths[name]}" for name in self._dev_cas_fields}
+        if update:
+            self.cas = self.cas.model_copy(update=update)
 
     @model_validator(mode="after")
     def _send_mail_to_the_catcher(self) -> Settings:
@@ -129,7 +154,10 @@ class Settings(BaseSettings):
         set explicitly, it becomes that address as a browser on this machine reaches it."""
         if "public_url" in self.model_fields_set:
             return self
-        return self.model_copy(update={"public_url": local_url(host, port)})
+        served = self.model_copy(update={"public_url": local_url(host, port)})
+        # model_copy runs no validators: the development CAS's URLs move with public_url here.
+        served._point_cas_at_public_url()
+        return served
 
     @property
     def is_sqlite(self) -> bool:

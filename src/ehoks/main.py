@@ -97,6 +97,12 @@ def create_app(
     app.add_middleware(AccessLogMiddleware)
     for prefix, router in routers():
         app.include_router(router, prefix=prefix)
+    if settings.dev_cas:
+        # Development only (the settings refuse it elsewhere); not in routers(), so the route
+        # matrix, which walks the production routes, does not see it.
+        from ehoks.devcas.routes import router as devcas_router
+
+        app.include_router(devcas_router)
     _mount_docs(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
