@@ -145,7 +145,7 @@ def share_page(
         "whole": bool(data.get("koko-hoks")),
         "view": hoks_view(state, opened.document, language_of(request), names),
     }
-    return page(request, "jako/jako.html", {**context, "workplace_reader": True})
+    return page(request, "jako/jako.html", {**context, "reader": "workplace"})
 
 
 @router.post(LOGIN_LINK, response_class=HTMLResponse)

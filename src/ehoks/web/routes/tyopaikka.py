@@ -386,4 +386,4 @@ def my_parts_page(request: Request, actor: EmailUser, state: State, trail: Trail
                 "grounds": grounds(parts.grants, parts.jaot, view),
             }
         )
-    return page(request, "tyopaikka/my_parts.html", {"hoksit": hoksit, "workplace_reader": True})
+    return page(request, "tyopaikka/my_parts.html", {"hoksit": hoksit, "reader": "workplace"})

@@ -75,9 +75,8 @@ def hoks_context(
     tab: str,
     **extra: Any,
 ) -> dict[str, Any]:
-    """The frame's context. ``workplace_reader`` makes the shared part macros
-    (``hoks/unit.html`` period and demonstration) speak of the student rather than to them;
-    the official's own unit card shows the unit's status all the same."""
+    """The frame's context. ``reader`` "official" makes the shared ``hoks/`` macros speak of
+    the student rather than to them and show the units' status."""
     plan = page.plan
     return official_context(
         request,
@@ -91,6 +90,6 @@ def hoks_context(
         base=hoks_path(plan.oppija_oid, plan.hoks_id),
         student_path=student_path(plan.oppija_oid),
         edit_path=edit_path(plan.oppija_oid, plan.hoks_id),
-        workplace_reader=True,
+        reader="official",
         **extra,
     )
