@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     column,
@@ -46,6 +47,9 @@ COVERED = (
     "osaamisala_sv",
     "osaamisala_en",
 )
+
+
+LANGUAGES = ("fi", "sv", "en")
 
 
 def _postgresql_only() -> list[Index]:
@@ -83,6 +87,17 @@ def _postgresql_only() -> list[Index]:
             postgresql_ops={"lower_1": "gin_trgm_ops"},
         )
     )
+    for kind in ("tutkinto", "osaamisala"):
+        # Migration 0008: a qualification or competence-area term, in any language. Spelled
+        # as PostgreSQL prints it back, parentheses and all, so alembic compares it.
+        a, b, c = (f"coalesce({kind}_{lang}, '')" for lang in LANGUAGES)
+        indexes.append(
+            Index(
+                f"ix_hoks_haku_{kind}_trgm",
+                text(f"lower(((({a} || ' / ') || {b}) || ' / ') || {c}) gin_trgm_ops"),
+                postgresql_using="gin",
+            )
+        )
     for index in indexes:
         index.ddl_if(dialect="postgresql")
     return indexes
@@ -107,6 +122,17 @@ class HoksHaku(Base):
         Index("ix_hoks_haku_nimi", "nimi", "hoks_id"),
         Index("ix_hoks_haku_hyvaksytty", "ensikertainen_hyvaksyminen", "hoks_id"),
         Index("ix_hoks_haku_paivitetty", "updated_at", "hoks_id"),
+        # Migration 0008: the national list sorted by the learner's number of HOKSes, and the
+        # deleted HOKSes (a few per thousand) on their own.
+        Index("ix_hoks_haku_oppijan_hoks_lkm", "oppijan_hoks_lkm", "hoks_id"),
+        Index(
+            "ix_hoks_haku_poistetut",
+            "nimi",
+            "hoks_id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_include=["oppilaitos_oid", "oppija_oid"],
+        ),
         *_postgresql_only(),
     )
 
@@ -131,3 +157,6 @@ class HoksHaku(Base):
     osaamisala_sv: Mapped[str | None] = mapped_column(Text)
     osaamisala_en: Mapped[str | None] = mapped_column(Text)
     arvioitu_paattymispaiva: Mapped[date | None] = mapped_column(Date)
+    # The learner's HOKSes that a list can show (not deleted, with an institution), kept by
+    # triggers on this table (migration 0008).
+    oppijan_hoks_lkm: Mapped[int] = mapped_column(Integer, server_default="0")

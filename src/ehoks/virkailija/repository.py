@@ -42,6 +42,7 @@ _SQLITE_LOWER = "ehoks_lower"
 # Above this many institutions in scope, a name search uses the trigram index (migration 0007).
 TRIGRAM_SCOPE = 50
 _EMPTY: ColumnElement[str] = literal_column("''")
+_SEPARATOR: ColumnElement[str] = literal_column("' / '")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,15 @@ class HakuQuery:
     offset: int = 0
     # The total is counted exactly up to this; above it the page says "more than".
     cap: int = 10_000
+    # The whole country (the OPH root): every institution is in scope, so the scope is
+    # "has an institution" rather than a list of a few hundred to compare each row with.
+    koko_maa: bool = False
+
+    @property
+    def rajaton(self) -> bool:
+        """No filter but the scope: every listable HOKS of the scope matches."""
+        terms = (self.nimi_tokens, self.oppija_oid, self.tutkinto, self.osaamisala)
+        return self.tila == "kaikki" and self.hoks_id is None and not any(terms)
 
 
 class VirkailijaRepository:
@@ -155,7 +165,20 @@ class VirkailijaRepository:
         conditions = _conditions(h, query, lower)
         row = aliased(HoksHaku, name="row")
         lkm: Any
-        if query.order_by == "lkm":
+        if query.order_by == "lkm" and query.koko_maa and query.rajaton:
+            # Over the whole country with no filter, each learner's matches are all their
+            # listable HOKSes, which the table keeps counted (migration 0008) and indexed.
+            page = (
+                select(h.hoks_id, h.oppijan_hoks_lkm.label("sort_key"))
+                .where(*conditions)
+                .order_by(*_order(h.oppijan_hoks_lkm, h.hoks_id, query.desc, nullable=False))
+                .limit(query.limit)
+                .offset(query.offset)
+                .subquery("page")
+            )
+            counted = select(h.hoks_id).where(*conditions).limit(query.cap + 1).subquery("counted")
+            lkm = page.c.sort_key
+        elif query.order_by == "lkm":
             # Sorting by it needs it for every match: one window over the matches.
             matches = (
                 select(h.hoks_id, func.count().over(partition_by=h.oppija_oid).label("sort_key"))
@@ -272,7 +295,11 @@ def _sort_key(h: Any, query: HakuQuery) -> tuple[ColumnElement[Any], bool]:
 
 def _conditions(h: Any, query: HakuQuery, lower: Any) -> list[ColumnElement[bool]]:
     """The scope, the state and the search terms, for the table or an alias of it."""
-    conditions: list[ColumnElement[bool]] = [h.oppilaitos_oid.in_(query.oppilaitokset)]
+    conditions: list[ColumnElement[bool]] = [
+        h.oppilaitos_oid.is_not(None)
+        if query.koko_maa
+        else h.oppilaitos_oid.in_(query.oppilaitokset)
+    ]
     achieved = and_(
         h.osaamisen_saavuttamisen_pvm.is_not(None), h.osaamisen_saavuttamisen_pvm <= query.today
     )
@@ -291,25 +318,28 @@ def _conditions(h: Any, query: HakuQuery, lower: Any) -> list[ColumnElement[bool
     # country-wide trigram index (on lower(nimi)) there makes PostgreSQL's planner read
     # thousands of other institutions' rows, so a scoped search spells the name as an
     # expression that index does not cover (the result is the same).
-    name = h.nimi if len(query.oppilaitokset) > TRIGRAM_SCOPE else h.nimi + ""
+    wide = query.koko_maa or len(query.oppilaitokset) > TRIGRAM_SCOPE
+    name = h.nimi if wide else h.nimi + ""
     conditions += [lower(name).contains(t.lower(), autoescape=True) for t in query.nimi_tokens]
     if query.oppija_oid is not None:
         conditions.append(h.oppija_oid == query.oppija_oid)
     if query.hoks_id is not None:
         conditions.append(h.hoks_id == query.hoks_id)
-    if query.tutkinto:
-        conditions.append(
-            lower(_in_language(h, "tutkinto", query.locale)).contains(
-                query.tutkinto.lower(), autoescape=True
-            )
-        )
-    if query.osaamisala:
-        conditions.append(
-            lower(_in_language(h, "osaamisala", query.locale)).contains(
-                query.osaamisala.lower(), autoescape=True
-            )
-        )
+    for kind, term in (("tutkinto", query.tutkinto), ("osaamisala", query.osaamisala)):
+        if term:
+            names = lower(_all_languages(h, kind, indexed=wide))
+            conditions.append(names.contains(term.lower(), autoescape=True))
     return conditions
+
+
+def _all_languages(h: Any, kind: str, *, indexed: bool) -> ColumnElement[str]:
+    """The study right's qualification or competence-area names in every language, as
+    migration 0008 indexes them (a term matches in any language: officials search in Finnish
+    and Swedish whatever the page's language). Within a few institutions the expression gets
+    a '' more, which the country-wide index does not cover (as the name, above)."""
+    names = [func.coalesce(getattr(h, f"{kind}_{lang}"), _EMPTY) for lang in ("fi", "sv", "en")]
+    joined = names[0] + _SEPARATOR + names[1] + _SEPARATOR + names[2]
+    return joined if indexed else joined + ""
 
 
 def _order(key: Any, tie: Any, desc: bool, *, nullable: bool) -> tuple[Any, Any]:

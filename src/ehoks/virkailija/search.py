@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from ehoks.access.actor import OfficialActor
+from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser, privileges_on
 from ehoks.errors import NotFound
@@ -211,8 +211,13 @@ def search(
         raise DeletedOnlyForSuperusers()
     term = ehdot.nimi.strip()
     oppija_oid = term if is_oppija_oid(term) else None
+    # Every institution lies under the OPH root: its list is the whole country's.
+    koko_maa = organisaatio_oid == OPH_ORGANISAATIO_OID
     query = HakuQuery(
-        oppilaitokset=institutions_below(session, port, organisaatio_oid),
+        oppilaitokset=(
+            (organisaatio_oid,) if koko_maa else institutions_below(session, port, organisaatio_oid)
+        ),
+        koko_maa=koko_maa,
         today=today,
         nimi_tokens=() if oppija_oid else _name_tokens(term),
         oppija_oid=oppija_oid,
