@@ -50,6 +50,7 @@ COVERED = (
 
 
 LANGUAGES = ("fi", "sv", "en")
+LISTED_COLUMNS = ["oppilaitos_oid", "osaamisen_saavuttamisen_pvm", "arvioitu_paattymispaiva"]
 
 
 def _postgresql_only() -> list[Index]:
@@ -125,6 +126,15 @@ class HoksHaku(Base):
         # Migration 0008: the national list sorted by the learner's number of HOKSes, and the
         # deleted HOKSes (a few per thousand) on their own.
         Index("ix_hoks_haku_oppijan_hoks_lkm", "oppijan_hoks_lkm", "hoks_id"),
+        Index(
+            # The national list's pages and counts read this index only (PostgreSQL).
+            "ix_hoks_haku_listattavat",
+            "nimi",
+            "hoks_id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_include=LISTED_COLUMNS,
+        ),
         Index(
             "ix_hoks_haku_poistetut",
             "nimi",

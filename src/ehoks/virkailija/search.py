@@ -45,6 +45,10 @@ PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 # The total is counted exactly up to this many matches; above, the page says "more than".
 COUNT_CAP = 10_000
+# Over the whole country a search term still matches tens of thousands; counting them would
+# read each one (a trigram match is rechecked on the row). There the count stops at 1,000:
+# "more than 1,000" asks for a narrower term as well as a larger number would.
+NATIONAL_COUNT_CAP = 1_000
 # How long the list of institutions with HOKSes is reused. A brand-new institution's first
 # HOKSes reach its parent organisations' lists within this time (the organisation registry's
 # own cache of ancestors has the same lifetime); an institution chosen itself is always listed.
@@ -167,7 +171,8 @@ class Rivi:
 @dataclass(frozen=True)
 class Sivu:
     """One page. ``total`` is exact unless ``rajattu``: then more than ``total`` HOKSes match
-    (the count stops at ``COUNT_CAP``, which keeps the whole country's list fast)."""
+    (the count stops at ``COUNT_CAP``, or ``NATIONAL_COUNT_CAP`` for the whole country, which
+    keeps the list fast)."""
 
     total: int
     sivu: int
@@ -213,6 +218,7 @@ def search(
     oppija_oid = term if is_oppija_oid(term) else None
     # Every institution lies under the OPH root: its list is the whole country's.
     koko_maa = organisaatio_oid == OPH_ORGANISAATIO_OID
+    cap = NATIONAL_COUNT_CAP if koko_maa else COUNT_CAP
     query = HakuQuery(
         oppilaitokset=(
             (organisaatio_oid,) if koko_maa else institutions_below(session, port, organisaatio_oid)
@@ -230,12 +236,12 @@ def search(
         desc=ehdot.laskeva,
         limit=ehdot.koko,
         offset=(ehdot.sivu - 1) * ehdot.koko,
-        cap=COUNT_CAP,
+        cap=cap,
     )
     total, rows = VirkailijaRepository(session).search_page(query)
-    rajattu = total > COUNT_CAP
+    rajattu = total > cap
     page = Sivu(
-        min(total, COUNT_CAP),
+        min(total, cap),
         ehdot.sivu,
         ehdot.koko,
         [_rivi(row, today) for row in rows],
