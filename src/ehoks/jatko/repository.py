@@ -42,6 +42,16 @@ class JatkoRepository:
         )
         return found
 
+    def opiskeluoikeudet_with_hoks(self, oids: list[str]) -> set[str]:
+        """Which of these study rights already have a HOKS (soft-deleted ones included)."""
+        if not oids:
+            return set()
+        return set(
+            self.session.scalars(
+                select(Hoks.opiskeluoikeus_oid).where(Hoks.opiskeluoikeus_oid.in_(oids))
+            ).all()
+        )
+
     def linked(self, hoks_id: int) -> list[LinkedRow]:
         """The plans this one continues and is continued in, with their study rights' index
         rows (names of the qualification and school), in one statement."""

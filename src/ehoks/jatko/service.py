@@ -28,7 +28,6 @@ from ehoks.hoks.errors import (
     OpiskeluoikeusNotActive,
     OpiskeluoikeusNotOppijan,
 )
-from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
@@ -195,6 +194,36 @@ def _check_can_hold_a_hoks(session: Session, uusi: Opiskeluoikeus, deps: Deps) -
         raise ArchivedHoksExists() if existing.deleted_at else HoksAlreadyExists()
 
 
+# Where a plan could continue.
+
+
+def writable_study_rights(
+    actor: Actor, oppija_oid: str, earlier_opiskeluoikeus_oid: str, deps: Deps
+) -> list[Opiskeluoikeus]:
+    """The learner's other study rights in Koski that could get a HOKS and on which the actor
+    may write (the policy decides), newest first. Registry calls: no transaction open."""
+    found = deps.registries.koski.get_oppijan_opiskeluoikeudet(oppija_oid) or []
+    usable = []
+    for oo in found:
+        if oo.oid == earlier_opiskeluoikeus_oid or not oo.is_allowed_tyyppi:
+            continue
+        if oo.is_included_in_another:
+            continue
+        if deps.settings.prevent_finished_opiskeluoikeus_updates and not oo.is_active:
+            continue
+        try:
+            decide_write(actor, oo, oppija_oid, deps)
+        except (NoAccess, NotPermitted, NotOwnHoks):
+            continue
+        usable.append(oo)
+    return sorted(usable, key=lambda oo: (oo.alkamispaiva or date.min, oo.oid), reverse=True)
+
+
+def without_hoks(session: Session, study_rights: list[Opiskeluoikeus]) -> list[Opiskeluoikeus]:
+    taken = JatkoRepository(session).opiskeluoikeudet_with_hoks([oo.oid for oo in study_rights])
+    return [oo for oo in study_rights if oo.oid not in taken]
+
+
 # Recording the link.
 
 
@@ -234,12 +263,12 @@ class Linkki:
     ensikertainen_hyvaksyminen: date | None
 
 
-def links(session: Session, actor: Actor, hoks: Hoks, deps: Deps) -> list[Linkki]:
-    """The plans ``hoks`` continues and is continued in that ``actor`` may read, each an
-    audited read of its top-level data; the others are left out without a word."""
+def links(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> list[Linkki]:
+    """The plans HOKS ``hoks_id`` continues and is continued in that ``actor`` may read, each
+    an audited read of its top-level data; the others are left out without a word."""
     found = []
     today = today_in_finland()
-    for row in JatkoRepository(session).linked(hoks.id):
+    for row in JatkoRepository(session).linked(hoks_id):
         try:
             access = authorize(session, actor, "read", row.hoks, deps.registries, today=today)
         except (NoAccess, NotPermitted, NotOwnHoks):
