@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ehoks.jatko.mapping import COLLECTIONS, item_key
+from ehoks.jatko.terms import COLLECTIONS, item_key
 from ehoks.web.lomake.luonnos import Draft, parse_path
 
 FIELD = "jatko"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ehoks.jatko import mapping
+from ehoks.jatko import terms as mapping
 from ehoks.web import i18n
 from ehoks.web.i18n import N_
 from ehoks.web.lomake.jatko import Alkupera, Jatko, dumps
