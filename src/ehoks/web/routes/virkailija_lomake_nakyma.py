@@ -75,7 +75,11 @@ class Solmu:
     @property
     def describedby(self) -> str:
         """The ids of the field's hint and error, for ``aria-describedby``."""
-        ids = [f"{self.id}-hint" if self.hint else "", f"{self.id}-error" if self.error else ""]
+        ids = [
+            f"{self.id}-hint" if self.hint else "",
+            f"{self.id}-origin" if self.note else "",
+            f"{self.id}-error" if self.error else "",
+        ]
         return " ".join(i for i in ids if i)
 
     @property
