@@ -25,10 +25,11 @@ from ehoks.access.actor import (
     grants_from_roles,
 )
 from ehoks.db import make_session_factory
+from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.main import routers
 from ehoks.sharing.models import Jako
 from tests.conftest import API
-from tests.factories import OPH, hoks_body
+from tests.factories import OPH, hoks_body, koski_opiskeluoikeus
 from tests.sessions import BASE_URL, login
 
 OAPI = "/ehoks-oppija-backend/api/v1"
@@ -94,6 +95,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("PATCH", f"{API}/hoks/{{hoks_id}}"): WRITE,
     ("GET", f"{API}/hoks/opiskeluoikeus/{{opiskeluoikeus_oid}}"): READ,
     ("GET", f"{API}/hoks/{{hoks_id}}/versiot"): READ,
+    # Read on the earlier plan and write on the new study right (tests/jatko for the split).
+    ("GET", f"{API}/hoks/{{hoks_id}}/jatkoluonnos"): WRITE,
     ("GET", f"{API}/hoks/{{hoks_id}}/hankintakoulutukset"): READ,
     ("POST", f"{API}/heratepalvelu/onrmodify"): OPH_ROOT,
     ("DELETE", f"{API}/heratepalvelu/tyopaikkaohjaajan-yhteystiedot"): OPH_ROOT,
@@ -220,6 +223,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", f"{UIH}/historia"): OFFICIAL_READ,
     ("GET", f"{UIH}/historia/vertaa"): OFFICIAL_READ,  # redirects to the comparison
     ("GET", f"{UIH}/historia/{{first}}/{{second}}"): OFFICIAL_READ,
+    ("GET", f"{UIH}/jatka"): OFFICIAL_READ,
     ("GET", f"{UIH}/poista"): OFFICIAL_DELETE,
     ("POST", f"{UIH}/poista"): OFFICIAL_DELETE,
     ("GET", f"{UIH}/poistettu"): OFFICIAL_ANY,
@@ -273,6 +277,18 @@ def target(client, clients, world, db):
     unit = data["hankittavat-ammat-tutkinnon-osat"][0]
     period = unit["osaamisen-hankkimistavat"][0]
     other_oppija, other_oo = world.add_oppija("matrix-new")
+    # The learner's next study right, at the provider's other school: a plan may continue there.
+    _, next_oo = world.add_oppija(
+        "matrix",
+        oid=oppija,
+        opiskeluoikeudet=[
+            koski_opiskeluoikeus(
+                oid=opiskeluoikeus_oid("matrix-next"),
+                oppilaitos=world.oppilaitos_2,
+                koulutustoimija=world.koulutustoimija_1,
+            )
+        ],
+    )
     today = date.today()
     now = datetime.now(UTC)
     ids = {}
@@ -304,6 +320,7 @@ def target(client, clients, world, db):
         "naytto_id": unit["osaamisen-osoittaminen"][0]["module-id"],
         "period": {k: v for k, v in period.items() if k != "module-id"},
         "opiskeluoikeus_oid": oo,
+        "next_opiskeluoikeus_oid": next_oo,
         "oppija_oid": oppija,
         "other_oppija_oid": other_oppija,
         "new_body": hoks_body(other_oppija, other_oo),
@@ -346,6 +363,8 @@ def _request(method, path, target):
         url += f"?oppilaitos-oid={target['oppilaitos']}"
     if "/raportit/" in path:
         url += f"?organisaatio={target['oppilaitos']}"
+    if path.endswith("/jatkoluonnos"):
+        url += f"?opiskeluoikeus-oid={target['next_opiskeluoikeus_oid']}"
     if path.endswith("/historia/vertaa"):
         url += "?a=1&b=1"
     body = None

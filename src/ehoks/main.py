@@ -34,6 +34,7 @@ from ehoks.db import (
 from ehoks.hoks.cleanup_routes import router as cleanup_router
 from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
+from ehoks.jatko.routes import router as jatko_router
 from ehoks.oppija.routes import router as oppija_router
 from ehoks.oppijaindex.routes import router as oppijaindex_router
 from ehoks.registries import Registries, build_registries
@@ -118,6 +119,8 @@ def routers() -> list[tuple[str, APIRouter]]:
         # Before the HOKS routes: ".../osat/{module_id}/arvioijat" would else be taken for a
         # part collection.
         (API_V1, sharing_virkailija_router),
+        # Before the HOKS routes, so that no pattern there can take the literal sub-path.
+        (API_V1, jatko_router),
         (API_V1, hoks_router),
         (API_V1, oppijaindex_router),
         (API_V1, cleanup_router),

@@ -596,9 +596,10 @@ def test_only_super_users_restore(client, officer, plan, db, settings, crud):
 
 # The service's own statements of a HOKS page, registry lookups aside (they stand in for the
 # registries' HTTP services): the session, the HOKS with its index rows, the operation of the
-# latest change, its writers' names, and the audit event's append (chain head and insert; plus
-# the chain lock on PostgreSQL).
-HOKS_PAGE_STATEMENTS = {"sqlite": 6, "postgresql": 7}
+# latest change, its writers' names, the plans it continues or is continued in (one statement,
+# ``jatko.repository``), and the audit event's append (chain head and insert; plus the chain
+# lock on PostgreSQL).
+HOKS_PAGE_STATEMENTS = {"sqlite": 7, "postgresql": 8}
 
 
 def test_a_hoks_page_runs_a_small_fixed_number_of_statements(client, officer, plan, edited, db):

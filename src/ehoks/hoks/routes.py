@@ -16,6 +16,7 @@ from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import SchemaNotFound
 from ehoks.hoks.schemas import json_schemas
 from ehoks.hoks.service import etag
+from ehoks.jatko import service as jatko_service
 
 router = APIRouter()
 
@@ -55,16 +56,30 @@ def create_hoks(
             description="Makes a retried create return the first result instead of a second HOKS",
         ),
     ] = None,
+    jatkaa_hoksia: Annotated[
+        int | None,
+        Query(
+            alias="jatkaa-hoksia",
+            ge=1,
+            le=2**31 - 1,
+            description="Our addition: the id of the same learner's earlier HOKS this one "
+            "continues (see GET /hoks/{hoks-id}/jatkoluonnos). Recorded beside the HOKS, not in "
+            "it; the caller must be allowed to read that plan, else nothing is created.",
+        ),
+    ] = None,
 ) -> OrjsonResponse:
+    deps = state.deps.with_trail(trail)
     with state.write(trail) as session:
         written = hoks_service.create(
             session,
             actor,
             body,
-            state.deps.with_trail(trail),
+            deps,
             idempotency_key=idempotency_key,
             client_id=actor.audit_id,
         )
+        if jatkaa_hoksia is not None and not written.replayed:
+            jatko_service.record(session, actor, written.hoks_id, jatkaa_hoksia, deps)
     headers = _etag_headers(written.version)
     if written.replayed:
         headers["Idempotent-Replayed"] = "true"

@@ -32,6 +32,9 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 # Which area a file's messages belong to, by its path under web/ (first match wins).
 AREA_OF_PREFIX = (
+    ("templates/jatko/", "jatko"),
+    ("routes/virkailija_jatko", "jatko"),
+    ("routes/jatko", "jatko"),
     ("templates/virkailija/hoks/", "virkailija_hoks"),
     ("routes/virkailija_hoks", "virkailija_hoks"),
     ("templates/virkailija/lomake/", "lomake"),

@@ -42,6 +42,7 @@ AREAS = (
     "virkailija_hoks",
     "lomake",
     "raportit",
+    "jatko",
 )
 # Babel locales used for formatting: Finnish English follows British conventions (day first).
 _BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}

@@ -23,6 +23,7 @@ from ehoks.web.routes import (
     virkailija_hoks,
     virkailija_hoks_delete,
     virkailija_hoks_history,
+    virkailija_jatko,
     virkailija_lomake,
     virkailija_raportit,
 )
@@ -47,6 +48,8 @@ def routers() -> list[APIRouter]:
         jako.router,
         kehitys.router,
         virkailija.router,
+        # Before the HOKS pages: ".../hoks/{hoks_id}/jatka" is a literal sub-path.
+        virkailija_jatko.router,
         virkailija_hoks.router,
         virkailija_hoks_history.router,
         virkailija_hoks_delete.router,

@@ -11,6 +11,7 @@ from ehoks.api.deps import State, Student, Trail
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.oppija import service
 from ehoks.web.render import page
+from ehoks.web.routes.jatko_linkit import link_rows
 from ehoks.web.routes.oppija_common import (
     PLANS,
     Eid,
@@ -41,7 +42,11 @@ def plans(request: Request, actor: Student, state: State, trail: Trail) -> HTMLR
 def goal(request: Request, eid: Eid, actor: Student, state: State, trail: Trail) -> HTMLResponse:
     """Tab 1, "Oma tavoitteeni": the goal and basic data."""
     plan = load_plan(request, state, trail, actor, eid)
-    return page(request, "oppija/tavoitteet.html", hoks_context(plan, actor, "tavoitteet"))
+    links = link_rows(
+        request, state, trail, actor, plan.plan.hoks_id, lambda link: plan_path(link.eid)
+    )
+    context = hoks_context(plan, actor, "tavoitteet", jatko_links=links)
+    return page(request, "oppija/tavoitteet.html", context)
 
 
 @router.get(PLANS + "/{eid}/osaamiseni", response_class=HTMLResponse)

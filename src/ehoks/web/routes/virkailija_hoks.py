@@ -20,6 +20,7 @@ from ehoks.hoks.service.common import now_utc, today_in_finland
 from ehoks.virkailija import plans
 from ehoks.web.pdf import render_pdf
 from ehoks.web.render import language_of, page, render
+from ehoks.web.routes.jatko_linkit import link_rows
 from ehoks.web.routes.oppija_common import plan_rows
 from ehoks.web.routes.virkailija_common import APP, official_context
 from ehoks.web.routes.virkailija_hoks_common import (
@@ -32,6 +33,7 @@ from ehoks.web.routes.virkailija_hoks_common import (
     load_hoks,
     student_path,
 )
+from ehoks.web.routes.virkailija_lomake_sivu import may_create
 
 router = APIRouter(include_in_schema=False)
 
@@ -127,7 +129,29 @@ def basics(
     right's state in Koski, the person, identifiers, the source, and delete or restore."""
     loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
     restored = request.query_params.get("palautettu") == "1"
-    context = hoks_context(request, state, actor, loaded, "perustiedot", restored=restored)
+    links = link_rows(
+        request,
+        state,
+        trail,
+        actor,
+        hoks_id,
+        lambda link: hoks_path(link.oppija_oid, link.hoks_id),
+    )
+    start = (
+        hoks_path(oppija_oid, hoks_id, "/jatka")
+        if may_create(actor) and loaded.plan.deleted_at is None
+        else None
+    )
+    context = hoks_context(
+        request,
+        state,
+        actor,
+        loaded,
+        "perustiedot",
+        restored=restored,
+        jatko_links=links,
+        jatko_start=start,
+    )
     return page(request, "virkailija/hoks/perustiedot.html", context)
 
 

@@ -28,11 +28,13 @@ from ehoks.hoks.schemas import validate_hoks
 from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import Deps, decide_on, etag
 from ehoks.virkailija import service as virkailija
+from ehoks.web.lomake import jatko as lomake_jatko
 from ehoks.web.lomake import kentat, luonnos, muutokset
 from ehoks.web.lomake.virheet import place_all
 from ehoks.web.render import page
 from ehoks.web.routes import virkailija_lomake_tekstit as t
 from ehoks.web.routes.virkailija_common import APP, official_context
+from ehoks.web.routes.virkailija_jatko import draft_for_form, record_continuation
 from ehoks.web.routes.virkailija_lomake_sivu import (
     Lomake,
     edit_parts,
@@ -73,10 +75,18 @@ def new_hoks(
     request: Request,
     actor: Official,
     state: State,
+    trail: Trail,
     oppija: Annotated[str | None, Query(alias="oppija-oid", max_length=64)] = None,
     opiskeluoikeus: Annotated[str | None, Query(alias="opiskeluoikeus-oid", max_length=64)] = None,
+    jatkaa: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
+    """An empty form, or (``jatkaa``) one filled from the learner's earlier plan for the new
+    study right ``opiskeluoikeus-oid``, each carried item marked with where it came from."""
     require_creator(actor)
+    if jatkaa is not None:
+        draft, jatko = draft_for_form(state, trail, actor, jatkaa, opiskeluoikeus or "")
+        lomake = Lomake("post", draft, NEW, load_koodit(request, state, "post"), jatko=jatko)
+        return render(request, state, actor, lomake)
     draft = luonnos.empty(variant="post")
     draft["oppija-oid"] = oppija or ""
     draft["opiskeluoikeus-oid"] = opiskeluoikeus or ""
@@ -90,12 +100,13 @@ def create_hoks(
 ) -> Response:
     require_creator(actor)
     draft = luonnos.from_form(posted, "post")
-    lomake = Lomake("post", draft, NEW, load_koodit(request, state, "post"))
+    jatko = lomake_jatko.loads(posted)
+    lomake = Lomake("post", draft, NEW, load_koodit(request, state, "post"), jatko=jatko)
     if edit_parts(posted, draft, "post"):
         return render(request, state, actor, lomake)
     body = luonnos.to_document(draft, "post", latest_versio=lomake.koodit.latest_versions())
     try:
-        written = _create(state, trail, actor, body)
+        written = _create(state, trail, actor, body, jatko.hoks_id if jatko else None)
     except ValidationFailed as exc:
         lomake.virheet = place_all(exc.problems, "post")
         return render(request, state, actor, lomake, 400)
@@ -112,17 +123,24 @@ def create_hoks(
 
 
 def _create(
-    state: AppState, trail: AuditTrail, actor: OfficialActor, body: dict[str, Any]
+    state: AppState,
+    trail: AuditTrail,
+    actor: OfficialActor,
+    body: dict[str, Any],
+    jatkaa: int | None,
 ) -> hoks_service.Written:
     oppija = body.get("oppija-oid")
     if not is_oppija_oid(oppija):
         # The learner names the API's path; without a valid one every other problem is still
         # reported at once, by the same validation.
         validate_hoks(body, method="post", virkailija=True)
+    deps = state.deps.with_trail(trail)
     with state.write(trail) as session:
-        return virkailija.create_hoks(
-            session, actor, str(oppija), body, state.deps.with_trail(trail)
-        )
+        written = virkailija.create_hoks(session, actor, str(oppija), body, deps)
+        if jatkaa is not None:
+            # Started from an earlier plan: which one it continues, in the same transaction.
+            record_continuation(session, actor, written.hoks_id, jatkaa, deps)
+        return written
 
 
 # Editing.

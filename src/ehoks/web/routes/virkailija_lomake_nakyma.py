@@ -66,6 +66,7 @@ class Solmu:
     items: list[Solmu] = field(default_factory=list)
     add_label: str = ""
     new_item: str = ""  # a list: the id the next added item gets
+    note: str | None = None  # a form started from an earlier plan: where the value came from
 
     @property
     def id(self) -> str:
@@ -74,7 +75,11 @@ class Solmu:
     @property
     def describedby(self) -> str:
         """The ids of the field's hint and error, for ``aria-describedby``."""
-        ids = [f"{self.id}-hint" if self.hint else "", f"{self.id}-error" if self.error else ""]
+        ids = [
+            f"{self.id}-hint" if self.hint else "",
+            f"{self.id}-origin" if self.note else "",
+            f"{self.id}-error" if self.error else "",
+        ]
         return " ".join(i for i in ids if i)
 
     @property
@@ -188,8 +193,10 @@ class Rakentaja:
         variant: Variant,
         action: str,
         organisation: Callable[[str], str | None] = lambda _: None,
+        origin: Callable[[str, Draft | None], str | None] = lambda _key, _item: None,
     ) -> None:
         self.organisation = organisation
+        self.origin = origin
         self.sanat = sanat
         self.koodit = koodit
         self.errors = errors
@@ -205,6 +212,8 @@ class Rakentaja:
             key=lambda k: STEP_ORDER.index(k.key) if k.key in STEP_ORDER else len(STEP_ORDER),
         )
         basic_nodes = [self.node(k, draft.get(k.key), k.key, draft) for k in basic]
+        for node in basic_nodes:
+            node.note = self.origin(node.name, None)
         basic_errors = sum(
             1 for path in self.errors if path.split("[")[0] in {k.key for k in basic}
         )
@@ -248,6 +257,7 @@ class Rakentaja:
 
     def _list(self, node: Solmu, kentta: Kentta, items: list[Any]) -> None:
         entity_name = kentta.child_entity
+        top = "." not in node.name and "[" not in node.name
         for index, item in enumerate(items):
             draft = item if isinstance(item, dict) else {}
             item_path = f"{node.name}[{index}]"
@@ -260,6 +270,8 @@ class Rakentaja:
                     label=f"{title}: {named}" if named else title,
                     error=self.errors.get(item_path),
                     children=self._children(entity_name, draft, item_path),
+                    # Only the plan's own collections carry items from an earlier plan.
+                    note=self.origin(node.name, draft) if top else None,
                 )
             )
         add = t.ADD_LABELS.get(entity_name)

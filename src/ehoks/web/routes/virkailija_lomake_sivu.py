@@ -21,11 +21,13 @@ from ehoks.hoks.service.documents import KEPT_ON_PUT
 from ehoks.virkailija import service as virkailija
 from ehoks.web.i18n import N_, text_in
 from ehoks.web.lomake import kentat, koodit, luonnos, muutokset
+from ehoks.web.lomake.jatko import Jatko
 from ehoks.web.lomake.kentat import Variant
 from ehoks.web.lomake.virheet import Virhe
 from ehoks.web.render import language_of, page
 from ehoks.web.routes import virkailija_lomake_tekstit as t
 from ehoks.web.routes.virkailija_common import APP, official_context
+from ehoks.web.routes.virkailija_jatko_tekstit import notice, origin_note
 from ehoks.web.routes.virkailija_lomake_nakyma import (
     Rakentaja,
     Sanat,
@@ -62,6 +64,8 @@ class Lomake:
     oppija_oid: str | None = None
     hoks_id: int | None = None
     oppija_nimi: str | None = None
+    jatko: Jatko | None = None
+    """The form was started from an earlier plan: where its items came from."""
 
 
 def load_koodit(request: Request, state: AppState, variant: Variant) -> koodit.Koodit:
@@ -82,6 +86,7 @@ def render(
         lomake.variant,
         lomake.action,
         organisation=organisation_names(state, sanat.lang),
+        origin=origin_note(lomake.jatko, sanat) if lomake.jatko else lambda _key, _item: None,
     )
     steps = rakentaja.steps(lomake.draft)
     new = lomake.variant == "post"
@@ -108,12 +113,30 @@ def render(
         conflict=(
             change_rows(lomake.conflict, sanat, rakentaja) if lomake.conflict is not None else None
         ),
+        jatko=(
+            notice(
+                lomake.jatko,
+                sanat,
+                lambda code: _code_name(rakentaja, code),
+                hoks_page_path(str(lomake.draft.get("oppija-oid", "")), lomake.jatko.hoks_id),
+            )
+            if lomake.jatko
+            else None
+        ),
         datalists=[
             {"id": f"koodit-{uri}", "options": lomake.koodit.lists[uri].offered}
             for uri in sorted(rakentaja.datalists)
         ],
     )
     return page(request, "virkailija/lomake/lomake.html", context, status_code=status_code)
+
+
+def _code_name(rakentaja: Rakentaja, code: str) -> str:
+    """A left-out item's code by its name (a local unit is named by its own name)."""
+    koodisto = code.split("_", 1)[0] if "_" in code else None
+    if koodisto is not None and koodisto in rakentaja.koodit.lists:
+        return rakentaja.code_name(koodisto, code)
+    return code
 
 
 def organisation_names(state: AppState, lang: str) -> Callable[[str], str | None]:

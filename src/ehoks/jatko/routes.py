@@ -1,0 +1,68 @@
+"""``GET /hoks/{hoks-id}/jatkoluonnos``: the draft of a learner's next plan from an earlier one,
+beside the compatible routes (an addition, DESIGN D1). Nothing is stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.jatko import service as jatko
+
+router = APIRouter()
+
+DESCRIPTION = """\
+A HOKS creation body for the learner's new study right, built from the earlier plan
+`hoks-id`: `POST /hoks` accepts it as it is once `ensikertainen-hyvaksyminen` is set
+(send `?jatkaa-hoksia={hoks-id}` with it to record which plan the new one continues).
+Nothing is stored. The caller must be allowed to read the earlier plan and to write on the
+new study right.
+
+Carried: the earlier prior competence as it is; units Koski records as passed on the earlier
+study right as prior competence recognised through a demonstration
+(`osaamisentodentamisenprosessi_0003`, the earlier demonstrations as its details, the
+earlier provider as its provider); every other unit, common unit with its sub-areas and local
+unit as a unit to acquire without the earlier learning periods, demonstrations, teaching
+hours and responsible organisation; supporting studies, learning support, the goal and the
+learner's contact data; `osaamisen-hankkimisen-tarve` from what remains. When the new study
+right's qualification differs, units ePerusteet does not place in it are left out.
+
+`meta.siirretyt` says where each carried item came from (`kohde` in the draft, `lahde` in the
+earlier plan or `koski`, `tapa`: `sellaisenaan`, `suoritettu-koskessa` or `hankittavana`);
+`meta.pois` lists every item left out with its reason (`syy`, `selite`). The mapping field by
+field: docs/continuation.md.
+
+Errors: 404 unknown HOKS; 401 no right to read the plan or to write on the study right;
+400 a missing or malformed `opiskeluoikeus-oid`, a study right Koski does not know, another
+learner's study right, the plan's own study right, or one that cannot get a HOKS (its type,
+included in another, ended, already has a HOKS); 503 a registry down.
+"""
+
+
+@router.get(
+    "/hoks/{hoks_id}/jatkoluonnos",
+    summary="Draft a new HOKS for the learner's new study right from an earlier plan",
+    description=DESCRIPTION,
+    tags=["hoks"],
+)
+def continuation_draft(
+    hoks_id: Annotated[int, Path(description="The earlier plan's HOKS id")],
+    opiskeluoikeus_oid: Annotated[
+        str,
+        Query(
+            alias="opiskeluoikeus-oid",
+            max_length=64,
+            description="The learner's new study right in Koski",
+        ),
+    ],
+    actor: ServiceClient,
+    state: State,
+    trail: Trail,
+) -> OrjsonResponse:
+    deps = state.deps.with_trail(trail)
+    with state.read(trail) as session:
+        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, deps)
+    draft = jatko.build(prepared, deps)
+    return envelope(draft.body, meta=draft.meta)

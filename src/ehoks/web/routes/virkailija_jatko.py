@@ -1,0 +1,130 @@
+"""Starting a new HOKS from an earlier plan, for officials: the page that offers the learner's
+study rights the official may write on (``…/hoks/{id}/jatka``), the create form filled with the
+continuation draft (``/luohoks?jatkaa={id}&opiskeluoikeus-oid=…``, served by
+``virkailija_lomake``) and, when it is saved, the record of which plan it continues.
+
+The draft and the record are the use cases of ``ehoks.jatko``: the access policy decides
+(read on the earlier plan, write on the new study right), the earlier plan's read is audited,
+nothing is stored before the official saves. Officials' refusals are 403 pages (the service
+API's 401 is for its own clients)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from ehoks.access.actor import OfficialActor
+from ehoks.api.deps import AppState, Official, State, Trail
+from ehoks.audit.trail import AuditTrail
+from ehoks.errors import BadRequest, ValidationFailed
+from ehoks.hoks.service.common import Deps
+from ehoks.jatko import service as jatko
+from ehoks.virkailija import plans
+from ehoks.virkailija.service import INSUFFICIENT, forbidden_as
+from ehoks.web.i18n import text_in
+from ehoks.web.lomake import jatko as lomake_jatko
+from ehoks.web.lomake import luonnos
+from ehoks.web.render import language_of, page
+from ehoks.web.routes.oppija_common import school_names
+from ehoks.web.routes.virkailija_common import APP, official_context
+from ehoks.web.routes.virkailija_hoks_common import HoksId, OppijaOid, hoks_path, student_path
+from ehoks.web.routes.virkailija_lomake_sivu import may_create
+
+router = APIRouter(include_in_schema=False)
+
+NEW = f"{APP}/luohoks"
+
+
+def start_path(oppija_oid: str, hoks_id: int) -> str:
+    """The page that starts a new plan from this one."""
+    return hoks_path(oppija_oid, hoks_id, "/jatka")
+
+
+def form_path(hoks_id: int, opiskeluoikeus_oid: str) -> str:
+    return f"{NEW}?jatkaa={hoks_id}&opiskeluoikeus-oid={opiskeluoikeus_oid}"
+
+
+class ContinuationNotRecorded(BadRequest):
+    """The earlier plan can no longer be linked (removed meanwhile, another learner's)."""
+
+    def __init__(self) -> None:
+        super().__init__("The earlier plan could not be linked to the new HOKS")
+
+
+@router.get(APP + "/oppija/{oppija_oid}/hoks/{hoks_id}/jatka", response_class=HTMLResponse)
+def choose_study_right(
+    request: Request,
+    oppija_oid: OppijaOid,
+    hoks_id: HoksId,
+    actor: Official,
+    state: State,
+    trail: Trail,
+) -> HTMLResponse:
+    """The learner's study rights (in Koski) on which the official may start a new plan from
+    this one: those that have no HOKS yet, at an institution where the official may write."""
+    deps = state.deps.with_trail(trail)
+    with state.read(trail) as session:
+        row = plans.readable_hoks(
+            session, actor, oppija_oid, hoks_id, deps, details={"view": "jatka"}
+        )
+    candidates = jatko.writable_study_rights(
+        actor, row.hoks.oppija_oid, row.hoks.opiskeluoikeus_oid, deps
+    )
+    with state.read() as session:
+        candidates = jatko.without_hoks(session, candidates)
+    lang = language_of(request)
+    registries = state.deps.registries
+    rows = [
+        {
+            "tutkinto": text_in(oo.tutkinto_nimi, lang) or oo.oid,
+            "oppilaitos": text_in(school_names(registries, oo.oppilaitos_oid), lang),
+            "alku": oo.alkamispaiva,
+            "tila": text_in(oo.tila_nimi, lang) or oo.tila or "",
+            "oid": oo.oid,
+            "url": form_path(hoks_id, oo.oid),
+        }
+        for oo in candidates
+    ]
+    earlier_name = row.opiskeluoikeus.tutkinto_nimi if row.opiskeluoikeus else {}
+    context = official_context(
+        request,
+        state,
+        actor,
+        section="opiskelijat",
+        student_name=row.oppija_nimi,
+        hoks_id=hoks_id,
+        earlier=text_in(earlier_name, lang),
+        back=hoks_path(oppija_oid, hoks_id),
+        student_path=student_path(oppija_oid),
+        rows=rows,
+        may_create=may_create(actor),
+    )
+    return page(request, "jatko/valitse.html", context)
+
+
+def draft_for_form(
+    state: AppState,
+    trail: AuditTrail,
+    actor: OfficialActor,
+    hoks_id: int,
+    opiskeluoikeus_oid: str,
+) -> tuple[luonnos.Draft, lomake_jatko.Jatko]:
+    """The create form's draft from the earlier plan, and where each of its items came from."""
+    deps = state.deps.with_trail(trail)
+    with forbidden_as(INSUFFICIENT), state.read(trail) as session:
+        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, deps)
+    built = jatko.build(prepared, deps)
+    draft = luonnos.from_document(built.body, "post")
+    return draft, lomake_jatko.from_meta(built.body, built.meta)
+
+
+def record_continuation(
+    session: Session, actor: OfficialActor, hoks_id: int, earlier_id: int, deps: Deps
+) -> None:
+    """In the create's own transaction: a refusal undoes the create."""
+    try:
+        with forbidden_as(INSUFFICIENT):
+            jatko.record(session, actor, hoks_id, earlier_id, deps)
+    except ValidationFailed as exc:
+        raise ContinuationNotRecorded() from exc
