@@ -32,6 +32,7 @@ from ehoks.db import (
     read_only_session_factory,
 )
 from ehoks.hoks.cleanup_routes import router as cleanup_router
+from ehoks.hoks.learner_routes import router as hoks_learner_router
 from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
 from ehoks.oppija.routes import router as oppija_router
@@ -118,6 +119,8 @@ def routers() -> list[tuple[str, APIRouter]]:
         # Before the HOKS routes: ".../osat/{module_id}/arvioijat" would else be taken for a
         # part collection.
         (API_V1, sharing_virkailija_router),
+        # Before hoks_router: its /hoks/{hoks_id}… patterns must not shadow /hoks/oppija/….
+        (API_V1, hoks_learner_router),
         (API_V1, hoks_router),
         (API_V1, oppijaindex_router),
         (API_V1, cleanup_router),
