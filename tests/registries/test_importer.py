@@ -73,9 +73,9 @@ class TestImportDemo:
         assert summary.organisaatiot == 11
         assert (summary.created, summary.updated) == (205, 0)
         assert counts(db) == {
-            "registry_koski_oppija": 12,
-            "registry_koski_opiskeluoikeus": 15,
-            "registry_onr_henkilo": 13,
+            "registry_koski_oppija": 13,
+            "registry_koski_opiskeluoikeus": 17,
+            "registry_onr_henkilo": 14,
             "registry_organisaatio": 11,
         }
 
