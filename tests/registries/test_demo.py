@@ -215,7 +215,6 @@ class TestRegistries:
                 assert all(oo.tutkinto_nimi.get(lang) for lang in ("fi", "sv"))
                 assert oo.osaamisala_nimi.get("fi")
 
-
     def test_the_learner_who_moved_to_another_provider(self) -> None:
         """Juho Salminen (README): a plan at Järviseutu on a study right that ended, and a
         study right at Rannikko, in force, with no plan there yet (§ 109 a ¶1)."""
@@ -225,7 +224,8 @@ class TestRegistries:
         assert (earlier.tila, earlier.oid in planned) == ("eronnut", True)
         assert (later.tila, later.oid in planned) == ("lasna", False)
         assert earlier.koulutustoimija_oid != later.koulutustoimija_oid
-        assert earlier.paattymispaiva is not None and later.alkamispaiva is not None
+        assert earlier.paattymispaiva is not None
+        assert later.alkamispaiva is not None
         assert earlier.paattymispaiva < later.alkamispaiva
 
 

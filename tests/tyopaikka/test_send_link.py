@@ -16,11 +16,11 @@ from ehoks.access.actor import EmailActor, OfficialActor, grants_from_roles
 from ehoks.audit.models import AuditEvent
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
-from ehoks.main import create_app
 from ehoks.mail.sender import SmtpMailer
+from ehoks.main import create_app
 from ehoks.tyopaikka.models import LinkkiLahetys
 from tests.conftest import API
-from tests.factories import OPH, hoks_body, tyopaikkajakso
+from tests.factories import OPH, hoks_body
 from tests.sessions import login
 
 pytest_plugins = ["tests.fakes.smtp"]
@@ -272,7 +272,8 @@ def test_an_instructor_at_two_providers_sees_both_students_after_one_login(
     assert web.post(path, data={"koodi": code, "csrf_token": _csrf(landing)}).status_code == 303
     page = web.get("/ehoks/tyopaikka/osat")
     assert page.status_code == 200
-    assert "Testiopisto" in page.text and "Toinen opisto" in page.text
+    assert "Testiopisto" in page.text
+    assert "Toinen opisto" in page.text
     assert page.text.count('class="workplace-hoks"') == 2
     shown = web.get(f"{OAPI}/tyopaikka/hoksit").json()["data"]
     assert {first["period"], second["period"]} <= set(re.findall(r"[0-9a-f-]{36}", str(shown)))
