@@ -7,6 +7,7 @@ nothing to do with them."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -19,9 +20,12 @@ from ehoks.db import make_session_factory
 from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import today_in_finland
+from ehoks.main import create_app
+from ehoks.registries import build_registries
 from tests.conftest import API
 from tests.factories import OPH, hoks_body, koski_opiskeluoikeus, tyopaikkajakso
 from tests.sessions import BASE_URL, login
+from tests.web.test_oppija_opinto import DownKoski
 
 V = f"{API}/virkailija"
 OAPI = "/ehoks-oppija-backend/api/v1"
@@ -337,3 +341,22 @@ def test_the_rule_does_not_reach_before_the_learner_is_known_in_koski(app, db, w
     hoks_id = _create(app, db, oppija, oo)
     b_system = clients.headers(world.koulutustoimija_2, "READ")
     assert web.get(f"{API}/hoks/{hoks_id}", headers=b_system).status_code == 401
+
+
+def test_koski_down_keeps_own_plans_listed_and_refuses_others_with_503(
+    app, db, settings, web, clients, world, moved
+):
+    """A plan of the caller's own is listed without Koski (its state unknown); another
+    provider's plan needs Koski's answer, so without it the read is a clear 503."""
+    registries = dataclasses.replace(build_registries(settings, db), koski=DownKoski())
+    a_system = clients.headers(world.koulutustoimija_1, "READ")
+    b_system = clients.headers(world.koulutustoimija_2, "READ")
+    down_app = create_app(settings, engine=db, registries=registries)
+    with TestClient(down_app, base_url=BASE_URL) as down:
+        listed = down.get(f"{API}/hoks/oppija/{moved['oppija']}", headers=a_system)
+        assert listed.status_code == 200, listed.text
+        assert [(r["id"], r["opiskeluoikeus-paattynyt"]) for r in listed.json()["data"]] == [
+            (moved["hoks"], None)
+        ]
+        assert down.get(f"{API}/hoks/{moved['hoks']}", headers=b_system).status_code == 503
+        assert down.get(f"{API}/hoks/{moved['hoks']}", headers=a_system).status_code == 200

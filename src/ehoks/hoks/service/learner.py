@@ -21,7 +21,7 @@ from ehoks.access.actor import Actor
 from ehoks.access.errors import NoAccess, NotPermitted
 from ehoks.access.facts import StudyRightsMemo
 from ehoks.access.policy import CURRENT_PROVIDER, Access, current_provider_right
-from ehoks.errors import ValidationFailed
+from ehoks.errors import RegistryUnavailable, ValidationFailed
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas.primitives import is_oppija_oid
@@ -87,7 +87,13 @@ def readable_plans(
     actor's organisation but has no plan yet is an empty list."""
     check_oppija_oid(oppija_oid)
     today = today_in_finland()
-    koski = {o.oid: o for o in deps.registries.koski.get_oppijan_opiskeluoikeudet(oppija_oid) or []}
+    try:
+        found = deps.registries.koski.get_oppijan_opiskeluoikeudet(oppija_oid) or []
+    except RegistryUnavailable:
+        # The plans are still listed, without their study rights' state; only a decision that
+        # needs Koski (another provider's plan) then fails with 503.
+        found = []
+    koski = {o.oid: o for o in found}
     index = OppijaIndexRepository(session)
     rights = StudyRightsMemo()
     plans = []
