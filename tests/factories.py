@@ -80,6 +80,9 @@ class World:
     oppilaitos_1: str = field(default_factory=lambda: organisaatio_oid("test-ol1"))
     oppilaitos_2: str = field(default_factory=lambda: organisaatio_oid("test-ol2"))
     oppilaitos_3: str = field(default_factory=lambda: organisaatio_oid("test-ol3"))
+    # A third provider with one institution, for rules between providers (§ 109 a ¶1).
+    koulutustoimija_3: str = field(default_factory=lambda: organisaatio_oid("test-kt3"))
+    oppilaitos_4: str = field(default_factory=lambda: organisaatio_oid("test-ol4"))
     oppijat: dict[str, dict[str, Any]] = field(default_factory=dict)
     # ONR duplicates: slave OID → master OID
     duplicates: dict[str, str] = field(default_factory=dict)
@@ -111,6 +114,13 @@ class World:
                 [OPH, self.koulutustoimija_2],
                 "organisaatiotyyppi_02",
             ),
+            organisaatio(self.koulutustoimija_3, "Kolmas säätiö", [OPH], "organisaatiotyyppi_01"),
+            organisaatio(
+                self.oppilaitos_4,
+                "Kolmas opisto",
+                [OPH, self.koulutustoimija_3],
+                "organisaatiotyyppi_02",
+            ),
         ]
 
     def add_oppija(
@@ -126,11 +136,10 @@ class World:
         oid = oid or oppija_oid(seed)
         if opiskeluoikeudet is None:
             oppilaitos = oppilaitos or self.oppilaitos_1
-            koulutustoimija = (
-                self.koulutustoimija_2
-                if oppilaitos == self.oppilaitos_3
-                else self.koulutustoimija_1
-            )
+            koulutustoimija = {
+                self.oppilaitos_3: self.koulutustoimija_2,
+                self.oppilaitos_4: self.koulutustoimija_3,
+            }.get(oppilaitos, self.koulutustoimija_1)
             opiskeluoikeudet = [
                 koski_opiskeluoikeus(
                     oid=opiskeluoikeus_oid(seed),

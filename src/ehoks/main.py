@@ -32,6 +32,7 @@ from ehoks.db import (
     read_only_session_factory,
 )
 from ehoks.hoks.cleanup_routes import router as cleanup_router
+from ehoks.hoks.learner_routes import router as hoks_learner_router
 from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
 from ehoks.jatko.routes import router as jatko_router
@@ -121,6 +122,8 @@ def routers() -> list[tuple[str, APIRouter]]:
         (API_V1, sharing_virkailija_router),
         # Before the HOKS routes, so that no pattern there can take the literal sub-path.
         (API_V1, jatko_router),
+        # Before hoks_router: its /hoks/{hoks_id}… patterns must not shadow /hoks/oppija/….
+        (API_V1, hoks_learner_router),
         (API_V1, hoks_router),
         (API_V1, oppijaindex_router),
         (API_V1, cleanup_router),

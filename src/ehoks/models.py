@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "ehoks.sharing.models",
     "ehoks.virkailija.models",
     "ehoks.jatko.models",
+    "ehoks.tyopaikka.models",
 )
 
 

@@ -138,12 +138,12 @@ def test_disabled_client_gets_no_more_tokens(env, client):
 def test_demo_load_is_idempotent(env):
     first = runner.invoke(app, ["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "12 created" in first.output
+    assert "13 created" in first.output
     second = runner.invoke(app, ["demo", "load"])
     assert second.exit_code == 0, second.output
-    assert "0 created, 12 already there" in second.output
+    assert "0 created, 13 already there" in second.output
     with make_session_factory(env).begin() as session:
-        assert session.scalar(select(func.count()).select_from(Hoks)) == 12
+        assert session.scalar(select(func.count()).select_from(Hoks)) == 13
 
 
 def test_purge_sessions_removes_only_expired_sessions(env):

@@ -161,6 +161,8 @@ def test_readers_list_an_officials_reads_not_the_students_own(client, db, settin
         "lukija-nimi": "Virkailija Vilma",
         "lukija-rooli": "virkailija",
         "peruste": "provider",
+        "peruste-opiskeluoikeus-oid": None,
+        "peruste-organisaatio-oid": None,
         "hoks-id": hoks_ids[0],
         "osa": None,
     }

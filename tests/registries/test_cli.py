@@ -32,8 +32,8 @@ def test_import_prints_counts_per_registry(cli: typer.Typer) -> None:
 
     assert result.exit_code == 0, result.output
     assert "Koski study rights" in result.output
-    assert "15" in result.output
-    assert "201 new, 0 updated" in result.output
+    assert "17" in result.output
+    assert "205 new, 0 updated" in result.output
 
 
 def test_export_writes_the_registry(cli: typer.Typer, tmp_path: Path) -> None:

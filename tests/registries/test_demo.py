@@ -77,6 +77,7 @@ def walk(node: Any) -> Iterator[tuple[str, Any]]:
 
 
 KOSKI = registry("koski")
+JUHO = "1.2.246.562.24.24946937695"  # moved from Järviseutu to Rannikko
 ONR = registry("onr")
 ORGANISAATIOT = {document["oid"]: document for document in registry("organisaatio")}
 OPISKELUOIKEUDET: dict[str, Opiskeluoikeus] = {
@@ -115,7 +116,7 @@ class TestOids:
         oids = [o["henkilö"]["oid"] for o in KOSKI] + [h["oidHenkilo"] for h in ONR]
         oids += [h["oppija-oid"] for _, h in HOKSIT]
 
-        assert len(set(oids)) == 13
+        assert len(set(oids)) == 14
         assert all(is_valid_oppija_oid(oid) and oid.startswith("1.2.246.562.24.") for oid in oids)
 
     def test_every_demo_opiskeluoikeus_oid_passes(self) -> None:
@@ -123,7 +124,7 @@ class TestOids:
         oids += [value for key, value in walk(KOSKI) if key == "sisältyyOpiskeluoikeuteen"]
         oids = [oid["oid"] if isinstance(oid, dict) else oid for oid in oids]
 
-        assert len(OPISKELUOIKEUDET) == 15
+        assert len(OPISKELUOIKEUDET) == 17
         assert all(is_valid_opiskeluoikeus_oid(oid) for oid in oids)
 
     def test_every_organisaatio_oid_passes(self) -> None:
@@ -194,7 +195,8 @@ class TestRegistries:
     def test_the_special_study_rights(self) -> None:
         tilat = sorted(o.tila or "" for o in OPISKELUOIKEUDET.values())
         assert tilat.count("valmistunut") == 1
-        assert tilat.count("lasna") == 14
+        assert tilat.count("eronnut") == 1
+        assert tilat.count("lasna") == 15
         assert sum(o.is_tuva for o in OPISKELUOIKEUDET.values()) == 1
         included = [o for o in OPISKELUOIKEUDET.values() if o.is_included_in_another]
         assert len(included) == 1
@@ -203,23 +205,36 @@ class TestRegistries:
         assert master.oppilaitos_oid == included[0].sisaltyy_oppilaitos_oid
         assert master.oppilaitos_oid != included[0].oppilaitos_oid
 
-    def test_present_study_rights_started_2024_2025_and_end_2027(self) -> None:
+    def test_present_study_rights_started_2024_2026_and_end_2027(self) -> None:
         for oo in OPISKELUOIKEUDET.values():
             if oo.tila == "lasna" and oo.tyyppi == "ammatillinenkoulutus":
                 assert oo.alkamispaiva is not None
-                assert 2024 <= oo.alkamispaiva.year <= 2025
+                assert 2024 <= oo.alkamispaiva.year <= 2026
                 assert oo.arvioitu_paattymispaiva is not None
                 assert oo.arvioitu_paattymispaiva.year == 2027
                 assert all(oo.tutkinto_nimi.get(lang) for lang in ("fi", "sv"))
                 assert oo.osaamisala_nimi.get("fi")
 
+    def test_the_learner_who_moved_to_another_provider(self) -> None:
+        """Juho Salminen (README): a plan at Järviseutu on a study right that ended, and a
+        study right at Rannikko, in force, with no plan there yet (§ 109 a ¶1)."""
+        juho = [o for o in OPISKELUOIKEUDET.values() if o.oppija_oid == JUHO]
+        planned = {document["opiskeluoikeus-oid"] for _, document in HOKSIT}
+        earlier, later = sorted(juho, key=lambda o: o.alkamispaiva or date.min)
+        assert (earlier.tila, earlier.oid in planned) == ("eronnut", True)
+        assert (later.tila, later.oid in planned) == ("lasna", False)
+        assert earlier.koulutustoimija_oid != later.koulutustoimija_oid
+        assert earlier.paattymispaiva is not None
+        assert later.alkamispaiva is not None
+        assert earlier.paattymispaiva < later.alkamispaiva
+
 
 class TestHoksDocuments:
-    def test_twelve_plans_one_per_study_right_and_never_on_an_included_one(self) -> None:
+    def test_thirteen_plans_one_per_study_right_and_never_on_an_included_one(self) -> None:
         oids = [document["opiskeluoikeus-oid"] for _, document in HOKSIT]
 
-        assert len(HOKSIT) == 12
-        assert len(set(oids)) == 12
+        assert len(HOKSIT) == 13
+        assert len(set(oids)) == 13
         for oid in oids:
             assert not OPISKELUOIKEUDET[oid].is_included_in_another
 

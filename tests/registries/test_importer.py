@@ -67,22 +67,22 @@ class TestImportDemo:
     def test_imports_every_demo_record(self, db: Engine) -> None:
         summary = import_directory(db, DEMO_DATA_DIR)
 
-        assert summary.koski_oppijat == 12
-        assert summary.koski_opiskeluoikeudet == 15
-        assert summary.onr_henkilot == 13
+        assert summary.koski_oppijat == 13
+        assert summary.koski_opiskeluoikeudet == 17
+        assert summary.onr_henkilot == 14
         assert summary.organisaatiot == 11
-        assert (summary.created, summary.updated) == (201, 0)
+        assert (summary.created, summary.updated) == (205, 0)
         assert counts(db) == {
-            "registry_koski_oppija": 12,
-            "registry_koski_opiskeluoikeus": 15,
-            "registry_onr_henkilo": 13,
+            "registry_koski_oppija": 13,
+            "registry_koski_opiskeluoikeus": 17,
+            "registry_onr_henkilo": 14,
             "registry_organisaatio": 11,
         }
 
     def test_accepts_a_session_factory(self, session_factory: sessionmaker[Session]) -> None:
         summary = import_directory(session_factory, DEMO_DATA_DIR)
 
-        assert summary.files == 60
+        assert summary.files == 62
 
     def test_ignores_the_hoks_documents_beside_the_registries(self, db: Engine) -> None:
         summary = import_directory(db, DEMO_DATA_DIR)
@@ -101,7 +101,7 @@ class TestReimport:
 
         summary = import_directory(db, directory)
 
-        assert (summary.created, summary.updated) == (0, 51)
+        assert (summary.created, summary.updated) == (0, 55)
         assert counts(db)["registry_organisaatio"] == 11
         organisaatio = LocalOrganisaatio(db).get_organisaatio(document["oid"])
         assert organisaatio is not None

@@ -3,6 +3,8 @@ access policy (provider, procured training, super user) and every read is audite
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -275,16 +277,28 @@ def two_providers(create, world, learner):
 def test_list_shows_only_the_hokses_the_official_may_read(
     client, db, settings, world, two_providers
 ):
+    """While the learner studies at both providers, each reads both plans (§ 109 a ¶1, own
+    first); once the studies at provider 2 have ended, provider 2 keeps its own plan only."""
     oppija, first, second = two_providers
     login(client, db, settings, official(role("READ", world.koulutustoimija_1)))
     response = client.get(f"{V}/oppijat/{oppija}/hoksit")
     assert response.status_code == 200
-    (row,) = response.json()["data"]
-    assert row["id"] == first
-    assert "hankittavat-ammat-tutkinnon-osat" not in row
-    assert [(e.hoks_id, e.legal_basis) for e in events(db, actor_kind="virkailija")] == [
-        (first, "provider")
+    rows = response.json()["data"]
+    assert [(r["id"], r["lukuoikeus"]["peruste"]) for r in rows] == [
+        (first, "provider"),
+        (second, "current-provider"),
     ]
+    assert "hankittavat-ammat-tutkinnon-osat" not in rows[0]
+    assert [(e.hoks_id, e.legal_basis) for e in events(db, actor_kind="virkailija")] == [
+        (first, "provider"),
+        (second, "current-provider"),
+    ]
+    # The study right at provider 2 ends today: provider 2 no longer reads provider 1's plan.
+    document = world.oppijat[oppija]["opiskeluoikeudet"][1]
+    document["tila"]["opiskeluoikeusjaksot"].append(
+        {"alku": date.today().isoformat(), "tila": {"koodiarvo": "eronnut"}}
+    )
+    world.changed()
     login(client, db, settings, official(role("READ", world.oppilaitos_3)))
     assert [r["id"] for r in client.get(f"{V}/oppijat/{oppija}/hoksit").json()["data"]] == [second]
 

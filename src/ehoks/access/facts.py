@@ -1,5 +1,6 @@
 """Loading what the policy decides on: the HOKS's organisation path, procured-training
-organisations, and what a verified e-mail address is named for in the HOKS.
+organisations, the learner's current study rights in Koski (§ 109 a ¶1), and what a verified
+e-mail address is named for in the HOKS.
 
 Kept apart from ``access.policy`` so the decision itself stays a pure function; every use case
 that touches personal data calls ``authorize`` here, which loads the facts and asks the policy.
@@ -18,7 +19,14 @@ from ehoks.access.actor import (
     OfficialActor,
     ServiceClientActor,
 )
-from ehoks.access.policy import Access, Action, HoksFacts, decide, privileges_on
+from ehoks.access.policy import (
+    Access,
+    Action,
+    CurrentStudyRight,
+    HoksFacts,
+    decide,
+    privileges_on,
+)
 from ehoks.access.repository import AccessRepository
 from ehoks.hoks.models import Hoks
 from ehoks.registries import Registries
@@ -32,9 +40,27 @@ def authorize(
     registries: Registries,
     *,
     today: date,
+    rights: StudyRightsMemo | None = None,
 ) -> Access:
-    """The policy's decision for this actor, action and stored HOKS (raises on denial)."""
-    return decide(actor, action, load_facts(session, actor, action, hoks, registries, today=today))
+    """The policy's decision for this actor, action and stored HOKS (raises on denial).
+    ``rights`` shares one Koski answer about the learner among the decisions of one list."""
+    facts = load_facts(session, actor, action, hoks, registries, today=today, rights=rights)
+    return decide(actor, action, facts)
+
+
+class StudyRightsMemo:
+    """The learners' current study rights, asked of Koski at most once per learner within one
+    use case (a list of a learner's plans decides each plan on the same answer)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[CurrentStudyRight, ...]] = {}
+
+    def get(
+        self, oppija_oid: str, registries: Registries, today: date
+    ) -> tuple[CurrentStudyRight, ...]:
+        if oppija_oid not in self._known:
+            self._known[oppija_oid] = current_study_rights(oppija_oid, registries, today)
+        return self._known[oppija_oid]
 
 
 def load_facts(
@@ -45,18 +71,25 @@ def load_facts(
     registries: Registries,
     *,
     today: date,
+    rights: StudyRightsMemo | None = None,
 ) -> HoksFacts:
     path = organisaatio_path(hoks.oppilaitos_oid, registries)
     facts = HoksFacts(hoks.id, hoks.oppija_oid, path)
     if isinstance(actor, ServiceClientActor | CasServiceActor | OfficialActor):
-        # Procured-training organisations matter only when the actor's own privileges do not
-        # already answer; skip the query otherwise.
+        # Procured-training organisations and the learner's other study rights matter only when
+        # the actor's own privileges do not already answer; skip the lookups otherwise. A
+        # soft-deleted HOKS is read only for administration, never on the learner's study right.
         if action == "read" and "read" not in privileges_on(actor, path):
+            procured = _procured_paths(session, hoks, registries)
+            current: tuple[CurrentStudyRight, ...] = ()
+            if hoks.deleted_at is None and not _reads_any(actor, procured):
+                current = (rights or StudyRightsMemo()).get(hoks.oppija_oid, registries, today)
             facts = HoksFacts(
                 hoks.id,
                 hoks.oppija_oid,
                 path,
-                procured_paths=_procured_paths(session, hoks, registries),
+                procured_paths=procured,
+                current_study_rights=current,
             )
     elif isinstance(actor, EmailActor):
         facts = HoksFacts(
@@ -72,6 +105,31 @@ def organisaatio_path(oppilaitos_oid: str | None, registries: Registries) -> tup
     if oppilaitos_oid is None:
         return None
     return registries.organisaatio.ancestors_and_self(oppilaitos_oid)
+
+
+def current_study_rights(
+    oppija_oid: str, registries: Registries, today: date
+) -> tuple[CurrentStudyRight, ...]:
+    """The learner's study rights that Koski records and that have not ended on ``today``
+    (``Opiskeluoikeus.opiskelee_on``), at any provider, each with its oppilaitos's path. Asked
+    of the Koski port, so the provider where the learner now studies reads the earlier plans
+    before it has written anything itself. ``RegistryUnavailable`` (503) when Koski cannot
+    answer."""
+    found = registries.koski.get_oppijan_opiskeluoikeudet(oppija_oid) or []
+    rights = []
+    for opiskeluoikeus in found:
+        if not opiskeluoikeus.opiskelee_on(today):
+            continue
+        path = organisaatio_path(
+            opiskeluoikeus.oppilaitos_oid or opiskeluoikeus.koulutustoimija_oid, registries
+        )
+        if path is not None:
+            rights.append(CurrentStudyRight(opiskeluoikeus.oid, path))
+    return tuple(rights)
+
+
+def _reads_any(actor: Actor, paths: tuple[tuple[str, ...], ...]) -> bool:
+    return any("read" in privileges_on(actor, path) for path in paths)
 
 
 def _procured_paths(

@@ -10,6 +10,11 @@ Who may do what with a HOKS:
   ``delete``, ``hoks_delete``) held on the HOKS's oppilaitos or an organisation above it
   (reference 6.3); staff of an organisation delivering procured training (hankintakoulutus)
   read; OPH super users may also undo and hard-delete;
+* the provider where the learner studies now (§ 109 a ¶1, *Koulutuksen järjestäjällä on oikeus
+  saada … tiedot opiskelijansa henkilökohtaisista osaamisen kehittämissuunnitelmista*): staff
+  and service clients with ``read`` on the oppilaitos of a study right the learner holds in
+  Koski and has not ended read every plan of that learner, whoever wrote it — whole, and never
+  more than read (legal basis ``current-provider``, its reference the study right);
 * students: read their own HOKSes, from every provider, and share parts of them;
 * a verified e-mail address: read the learning periods where it is the named responsible
   workplace instructor, the demonstrations where it is a named working-life assessor, and what a
@@ -41,6 +46,8 @@ Action = Literal[
     "read", "write", "update", "delete", "hoks_delete", "undo_delete", "hard_delete", "share"
 ]
 ALL_PRIVILEGES = frozenset({"read", "write", "update", "delete", "hoks_delete"})
+CURRENT_PROVIDER = "current-provider"
+"""Legal basis: law 531/2017 § 109 a ¶1, the learner is the reader's student."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,15 @@ class EmailGrants:
 
 
 @dataclass(frozen=True)
+class CurrentStudyRight:
+    """A study right the learner holds in Koski and has not ended (today), where it is held."""
+
+    opiskeluoikeus_oid: str
+    # Its oppilaitos and the organisations above it, root first.
+    organisaatio_path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HoksFacts:
     """What the policy needs to know about one HOKS."""
 
@@ -65,6 +81,8 @@ class HoksFacts:
     # Paths of the oppilaitokset delivering procured training on this HOKS's study right.
     procured_paths: tuple[tuple[str, ...], ...] = ()
     email: EmailGrants | None = None
+    # The learner's study rights in Koski that have not ended, at any provider (§ 109 a ¶1).
+    current_study_rights: tuple[CurrentStudyRight, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,9 @@ class Access:
     basis: str
     parts: frozenset[str] | None = None
     basis_ref: str | None = None
+    # current-provider: the oppilaitos of the study right in ``basis_ref`` (the audit trail
+    # keeps it, so the learner's "who has seen my plan" can name the provider).
+    basis_organisaatio_oid: str | None = None
 
     @property
     def whole(self) -> bool:
@@ -144,7 +165,28 @@ def _decide_organisation(
         for path in facts.procured_paths:
             if "read" in _privileges(actor.grants, set(path)):
                 return Access("procured-training")
+        current = current_provider_right(actor, facts.current_study_rights)
+        if current is not None:
+            return Access(
+                CURRENT_PROVIDER,
+                None,
+                current.opiskeluoikeus_oid,
+                current.organisaatio_path[-1] if current.organisaatio_path else None,
+            )
     raise NoAccess()
+
+
+def current_provider_right(
+    actor: Actor, study_rights: Iterable[CurrentStudyRight]
+) -> CurrentStudyRight | None:
+    """The first of the learner's current study rights on which the actor holds ``read``: the
+    learner is then the actor's student and the actor reads all their plans (§ 109 a ¶1)."""
+    if not isinstance(actor, ServiceClientActor | CasServiceActor | OfficialActor):
+        return None
+    for right in study_rights:
+        if "read" in _privileges(actor.grants, set(right.organisaatio_path)):
+            return right
+    return None
 
 
 def _decide_student(actor: StudentActor, action: Action, facts: HoksFacts) -> Access:

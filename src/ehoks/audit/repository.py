@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session
 
 from ehoks.audit.models import AuditEvent
 
+# The ``details`` key naming the organisation whose relation to the learner grounds an access
+# (the oppilaitos of the study right of a ``current-provider`` read).
+BASIS_ORGANISATION = "peruste-organisaatio-oid"
+
 _TABLE = cast(Table, AuditEvent.__table__)
 AnyRow = Row[*tuple[Any, ...]]
 
@@ -107,10 +111,13 @@ class AuditRepository:
                 _TABLE.c.seq,
                 _TABLE.c.occurred_at,
                 _TABLE.c.actor_kind,
-                # Only the display name leaves the database, never the rest of ``details``.
+                # Only the display name and the grounding organisation leave the database,
+                # never the rest of ``details``.
                 _TABLE.c.details["actor_name"].as_string().label("actor_name"),
                 _TABLE.c.actor_role,
                 _TABLE.c.legal_basis,
+                _TABLE.c.basis_ref,
+                _TABLE.c.details[BASIS_ORGANISATION].as_string().label("basis_organisaatio_oid"),
                 _TABLE.c.hoks_id,
                 _TABLE.c.part,
             )

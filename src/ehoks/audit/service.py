@@ -33,6 +33,7 @@ LEGAL_BASES = frozenset(
         "provider",
         "statistics",
         "procured-training",
+        "current-provider",
         "instructor",
         "assessor",
         "share",
@@ -140,6 +141,9 @@ class ReadEntry:
     legal_basis: str | None
     hoks_id: int | None
     part: str | None
+    basis_ref: str | None = None
+    basis_organisaatio_oid: str | None = None
+    """The organisation that grounds the access (a ``current-provider`` read's oppilaitos)."""
 
 
 def record_for(
@@ -282,6 +286,8 @@ def reads_of_learner(
             legal_basis=row.legal_basis,
             hoks_id=row.hoks_id,
             part=row.part,
+            basis_ref=row.basis_ref,
+            basis_organisaatio_oid=row.basis_organisaatio_oid,
         )
         for row in rows
     ]

@@ -8,13 +8,16 @@ that has a plan.
 Who is who (OIDs from ``oids.py``, so every check digit is valid): two education providers under
 the OPH root, Koulutuskuntayhtymä Järviseutu (Järviseudun ammattiopisto and aikuisopisto) and
 Rannikon koulutussäätiö (Rannikon ammattiopisto), each institution with its units (toimipisteet);
-twelve students, each with one vocational study right that is present (``lasna``). Special cases:
+thirteen students, each with a vocational study right that is present (``lasna``). Special cases:
 Sofia Mäkinen has a second study right at Rannikon ammattiopisto included in her own
 (``sisältyyOpiskeluoikeuteen``: procured training, no HOKS of its own); Helmi Mäkelä has an
 earlier, completed (``valmistunut``) qualification with a finished HOKS; Isla Lehtonen has a
 parallel TUVA study right whose HOKS has only TUVA training parts; Eetu Korhonen has a duplicate
 OID in ONR whose master is his own. The vocational study rights of Isla Lehtonen and Elin Sjöberg
-have no HOKS, so a demo can create one.
+have no HOKS, so a demo can create one. Juho Salminen moved between the providers: his plan is
+at Järviseudun ammattiopisto on a study right that ended (``eronnut``), and his study right at
+Rannikon ammattiopisto, in force, has no plan yet, so Rannikko reads the earlier one (law
+531/2017 § 109 a ¶1).
 """
 
 from __future__ import annotations

@@ -147,6 +147,10 @@ def readers(
             "lukija-nimi": entry.actor_name,
             "lukija-rooli": entry.actor_role,
             "peruste": entry.legal_basis,
+            "peruste-opiskeluoikeus-oid": entry.basis_ref
+            if entry.legal_basis == "current-provider"
+            else None,
+            "peruste-organisaatio-oid": entry.basis_organisaatio_oid,
             "hoks-id": entry.hoks_id,
             "osa": entry.part,
         }

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NoAccess, NotPermitted
-from ehoks.access.policy import Access, Action, is_superuser, privileges_on
+from ehoks.access.facts import StudyRightsMemo
+from ehoks.access.policy import CURRENT_PROVIDER, Access, Action, is_superuser, privileges_on
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.service.common import Deps, decide_on, full_view, organisaatio_path, top_level_view
@@ -88,6 +89,16 @@ class OfficialPlan:
     """The read representation (whole, or top-level fields only in a list)."""
     opiskeluoikeus: IndexOpiskeluoikeus | None
     actions: Actions
+    basis: str = "provider"
+    """The legal basis of the official's read (``Access.basis``)."""
+    basis_ref: str | None = None
+    """With ``current-provider``: the learner's study right at the official's organisation."""
+
+    @property
+    def other_provider(self) -> bool:
+        """Another provider's plan, read because the learner studies at the official's
+        organisation (law 531/2017 § 109 a ¶1): shown apart, and read-only."""
+        return self.basis == CURRENT_PROVIDER
 
 
 @dataclass(frozen=True)
@@ -107,20 +118,23 @@ def learner_plans(
     superuser = is_superuser(actor)
     rows = repository.hokses_of(oppija_oid, include_deleted=superuser)
     readable = []
+    # The learner's study rights are asked of Koski once for the list, and only if some plan
+    # is not the official's own.
+    rights = StudyRightsMemo()
     for row in rows:
         try:
-            access = _decide_read(session, actor, row, deps)
+            access = _decide_read(session, actor, row, deps, rights)
         except (NoAccess, NotPermitted):
             continue
         deps.audit("read", row.hoks, access, details={"view": "top-level"})
-        readable.append(row)
+        readable.append((row, access))
     if not readable:
         if deps.trail is not None:
             deps.trail.target = {"hoks_id": None, "oppija_oid": oppija_oid, "part": None}
         raise NotPermitted(NO_READABLE_HOKS)
     # The list names no writers: it costs no query on the audit trail.
-    plans = [_plan(row, actor, deps, {}, None, whole=False) for row in readable]
-    nimi = next((row.oppija_nimi for row in readable if row.oppija_nimi), None)
+    plans = [_plan(row, actor, deps, {}, None, whole=False, access=a) for row, a in readable]
+    nimi = next((row.oppija_nimi for row, _ in readable if row.oppija_nimi), None)
     return LearnerPlans(oppija_oid, nimi, plans)
 
 
@@ -136,6 +150,18 @@ def readable_hoks(
     """The learner's HOKS if the official may read it (an audited read with ``details``): 404
     when there is none (or it is soft-deleted and the official is not a super user), 403 when
     the policy refuses."""
+    return _readable(session, actor, oppija_oid, hoks_id, deps, details=details)[0]
+
+
+def _readable(
+    session: Session,
+    actor: OfficialActor,
+    oppija_oid: str,
+    hoks_id: int,
+    deps: Deps,
+    *,
+    details: dict[str, Any] | None = None,
+) -> tuple[HoksRow, Access]:
     check_oppija_oid(oppija_oid)
     row = HistoryRepository(session).hoks(hoks_id)
     if row is None or row.hoks.oppija_oid != oppija_oid:
@@ -145,20 +171,20 @@ def readable_hoks(
     with forbidden_as(INSUFFICIENT):
         access = _decide_read(session, actor, row, deps)
     deps.audit("read", row.hoks, access, details=details)
-    return row
+    return row, access
 
 
 def official_plan(
     session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
 ) -> OfficialPlan:
     """One HOKS in full for its page, with its source and the official's actions."""
-    row = readable_hoks(session, actor, oppija_oid, hoks_id, deps)
+    row, access = _readable(session, actor, oppija_oid, hoks_id, deps)
     repository = HistoryRepository(session)
     hoks = row.hoks
     latest = repository.latest_operation(hoks.id)
     ids = {i for i in (hoks.created_by, hoks.updated_by) if i}
     writers = resolve_writers(repository, hoks.id, ids)
-    return _plan(row, actor, deps, writers, latest, whole=True)
+    return _plan(row, actor, deps, writers, latest, whole=True, access=access)
 
 
 def restore(
@@ -220,10 +246,16 @@ def writer_of(writers: dict[str, Writer], actor_id: str | None) -> Writer:
     return writers.get(actor_id) or Writer(actor_id, "tuntematon")
 
 
-def _decide_read(session: Session, actor: OfficialActor, row: HoksRow, deps: Deps) -> Access:
+def _decide_read(
+    session: Session,
+    actor: OfficialActor,
+    row: HoksRow,
+    deps: Deps,
+    rights: StudyRightsMemo | None = None,
+) -> Access:
     """Reading a soft-deleted HOKS is administration: only a super user may, to restore it."""
     action: Action = "undo_delete" if row.hoks.deleted_at is not None else "read"
-    return decide_on(session, actor, action, row.hoks, deps)
+    return decide_on(session, actor, action, row.hoks, deps, rights=rights)
 
 
 def _plan(
@@ -234,6 +266,7 @@ def _plan(
     last_operation: str | None,
     *,
     whole: bool,
+    access: Access,
 ) -> OfficialPlan:
     hoks = row.hoks
     privileges = privileges_on(actor, organisaatio_path(hoks.oppilaitos_oid, deps))
@@ -263,4 +296,6 @@ def _plan(
             undo=deleted and superuser,
             superuser=superuser,
         ),
+        basis=access.basis,
+        basis_ref=access.basis_ref,
     )

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NoAccess, NotPermitted
-from ehoks.access.policy import privileges_on, require_superuser
+from ehoks.access.policy import CURRENT_PROVIDER, privileges_on, require_superuser
 from ehoks.errors import BadRequest, Forbidden, NotFound, ValidationFailed
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas.primitives import is_oppija_oid, is_organisaatio_oid
+from ehoks.hoks.service import learner
 from ehoks.hoks.service.common import Deps, decide_on, full_view, top_level_view
 from ehoks.virkailija.repository import Locale, OppijaSearch, OrderBy, VirkailijaRepository
 
@@ -177,23 +178,47 @@ def list_hoksit(
     session: Session, actor: OfficialActor, oppija_oid: str, deps: Deps
 ) -> list[dict[str, Any]]:
     """Top-level rows of the learner's non-deleted HOKSes that the official may read, each
-    decided by the policy (provider or procured training) and audited as a read.
+    decided by the policy and audited as a read: the official's own organisation's plans (and
+    procured training's) first, then — while the learner studies at the official's
+    organisation — the plans other providers made (law 531/2017 § 109 a ¶1), each newest
+    first. Each row adds ``lukuoikeus``: the basis, the plan's provider and whether its study
+    right has ended.
 
-    Unlike the original, reading one HOKS of the learner does not open the others (the
-    original showed all of them when any had an active study right)."""
+    Unlike the original, the other providers' plans are shown because the learner holds a
+    study right at the official's organisation in Koski, not because some visible HOKS has an
+    active one."""
     check_oppija_oid(oppija_oid)
-    rows = []
-    for hoks in HoksRepository(session).list_by_oppija(oppija_oid):
-        try:
-            access = decide_on(session, actor, "read", hoks, deps)
-        except (NoAccess, NotPermitted):
-            continue
-        deps.audit("read", hoks, access, details={"view": "top-level"})
-        rows.append(top_level_view(hoks))
-    if not rows:
+    try:
+        found = learner.readable_plans(session, actor, oppija_oid, deps, view="top-level")
+    except NoAccess:
+        found = []
+    if not found:
         _target_oppija(deps, oppija_oid)
         raise NotPermitted(NO_READABLE_HOKS)
-    return rows
+    ordered = [p for p in found if p.own] + [p for p in found if not p.own]
+    summaries = learner.list_view(ordered, deps)
+    return [
+        {**top_level_view(plan.hoks), "lukuoikeus": _reading_of(summary)}
+        for plan, summary in zip(ordered, summaries, strict=True)
+    ]
+
+
+_READING_KEYS = (
+    "peruste",
+    "peruste-opiskeluoikeus-oid",
+    "oppilaitos-oid",
+    "oppilaitos-nimi",
+    "koulutuksen-jarjestaja-oid",
+    "koulutuksen-jarjestaja-nimi",
+    "opiskeluoikeus-paattynyt",
+)
+
+
+def _reading_of(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "muu-jarjestaja": summary["peruste"] == CURRENT_PROVIDER,
+        **{key: summary[key] for key in _READING_KEYS},
+    }
 
 
 def get_hoks(

@@ -23,6 +23,7 @@ from ehoks.web.routes import (
     virkailija_hoks,
     virkailija_hoks_delete,
     virkailija_hoks_history,
+    virkailija_hoks_linkit,
     virkailija_jatko,
     virkailija_lomake,
     virkailija_raportit,
@@ -53,6 +54,7 @@ def routers() -> list[APIRouter]:
         virkailija_hoks.router,
         virkailija_hoks_history.router,
         virkailija_hoks_delete.router,
+        virkailija_hoks_linkit.router,
         virkailija_lomake.router,
         virkailija_raportit.router,
     ]

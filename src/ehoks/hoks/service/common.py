@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor, SystemActor
-from ehoks.access.facts import authorize
+from ehoks.access.facts import StudyRightsMemo, authorize
 from ehoks.access.policy import Access, Action
+from ehoks.audit.repository import BASIS_ORGANISATION
 from ehoks.audit.trail import AuditTrail
 from ehoks.config import Settings
 from ehoks.errors import ValidationFailed
@@ -52,6 +53,8 @@ class Deps:
         """Record a succeeded access to personal data on the request's trail (DESIGN D7)."""
         if self.trail is None:
             return
+        if access is not None and access.basis_organisaatio_oid is not None:
+            details = {**(details or {}), BASIS_ORGANISATION: access.basis_organisaatio_oid}
         self.trail.record(
             operation=operation,
             legal_basis=access.basis if access else None,
@@ -130,9 +133,19 @@ def load_with_access(
     return hoks, decide_on(session, actor, action, hoks, deps)
 
 
-def decide_on(session: Session, actor: Actor, action: Action, hoks: Hoks, deps: Deps) -> Access:
+def decide_on(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    hoks: Hoks,
+    deps: Deps,
+    *,
+    rights: StudyRightsMemo | None = None,
+) -> Access:
     deps.audit_target(hoks)
-    return authorize(session, actor, action, hoks, deps.registries, today=today_in_finland())
+    return authorize(
+        session, actor, action, hoks, deps.registries, today=today_in_finland(), rights=rights
+    )
 
 
 def writer_basis(actor: Actor) -> Access:

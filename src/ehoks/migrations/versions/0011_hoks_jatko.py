@@ -1,7 +1,7 @@
 """which plan a HOKS continues (issue 14, item 3)
 
 Revision ID: 0011_hoks_jatko
-Revises: 0008_virkailija_search_national
+Revises: 0010_tyopaikka_linkit
 Create Date: 2026-12-06 14:00:00.000000
 
 ``hoks_jatko``: one row per HOKS started from an earlier plan of the same learner, set when
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_hoks_jatko"
-down_revision = "0008_virkailija_search_national"
+down_revision = "0010_tyopaikka_linkit"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,10 @@ from typing import Any
 
 ALLOWED_TYYPIT = frozenset({"ammatillinenkoulutus", "tuva"})
 ENDED_TILAT = frozenset({"valmistunut", "eronnut", "katsotaaneronneeksi", "peruutettu"})
+# States after which the learner no longer studies on the study right (koodisto
+# ``koskiopiskeluoikeudentila``): the ended ones and an invalidated (mitätöity) study right. They
+# end the current provider's right to the learner's plans (law 531/2017 § 109 a ¶1).
+PAATTYNEET_TILAT = ENDED_TILAT | {"mitatoity"}
 NOT_KATSOTAAN_ERONNEEKSI_TILAT = frozenset({"valmistunut", "lasna", "valiaikaisestikeskeytynyt"})
 TELMA_SUORITUSTYYPIT = frozenset({"telma", "telmakoulutuksenosa"})
 AMMATILLINEN_SUORITUSTYYPIT = (
@@ -44,6 +48,8 @@ class Opiskeluoikeus:
     of the first suoritus that names one (a TUVA study right's)."""
     tila_nimi: dict[str, str] = field(default_factory=dict)
     """Koski's own name of ``tila`` (the code list's), for a state the pages do not name."""
+    tilahistoria: tuple[tuple[date, str], ...] = ()
+    """Every opiskeluoikeusjakso as (alku, tila), oldest first: the state on any day."""
 
     @property
     def osittainen(self) -> bool:
@@ -61,6 +67,29 @@ class Opiskeluoikeus:
     @property
     def is_active(self) -> bool:
         return self.tila not in ENDED_TILAT
+
+    def tila_on(self, day: date) -> str | None:
+        """The state in force on ``day``: the latest jakso that has begun by then; ``None``
+        before the first jakso (a study right that starts later) or without jaksot."""
+        current = None
+        for alku, tila in self.tilahistoria:
+            if alku <= day:
+                current = tila
+        return current
+
+    def opiskelee_on(self, day: date) -> bool:
+        """Is the learner the provider's student on ``day`` (§ 109 a ¶1)? Yes unless the state
+        in force is a terminal one (``PAATTYNEET_TILAT``), so from the day the study right
+        ends, no longer. A study right that starts later counts (the plan is made before the
+        studies start) unless Koski already records it as cancelled; without jaksot, the
+        latest state decides."""
+        if not self.tilahistoria:
+            return self.tila not in PAATTYNEET_TILAT
+        tila = self.tila_on(day)
+        if tila is None:
+            # Not begun: only its first recorded state can tell (e.g. peruutettu at once).
+            tila = self.tilahistoria[0][1]
+        return tila not in PAATTYNEET_TILAT
 
     @property
     def katsotaan_eronneeksi(self) -> bool:
@@ -106,6 +135,15 @@ def opiskeluoikeus_from_koski(document: dict[str, Any], oppija_oid: str | None) 
     latest = max(jaksot, key=lambda j: j.get("alku") or "", default=None)
     tila_koodi = (latest or {}).get("tila") or {}
     tila = tila_koodi.get("koodiarvo")
+    tilahistoria = tuple(
+        sorted(
+            (alku, str(koodi))
+            for jakso in jaksot
+            if isinstance(jakso, dict)
+            and (alku := _date(jakso.get("alku"))) is not None
+            and (koodi := (jakso.get("tila") or {}).get("koodiarvo"))
+        )
+    )
     suoritukset = document.get("suoritukset") or []
     suoritustyypit = tuple(
         str((s.get("tyyppi") or {}).get("koodiarvo")) for s in suoritukset if isinstance(s, dict)
@@ -148,4 +186,5 @@ def opiskeluoikeus_from_koski(document: dict[str, Any], oppija_oid: str | None) 
         tutkintonimike_nimi=tutkintonimike_nimi,
         diaarinumero=diaarinumero,
         tila_nimi=_names(tila_koodi.get("nimi")),
+        tilahistoria=tilahistoria,
     )

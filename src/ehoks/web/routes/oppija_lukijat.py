@@ -5,6 +5,7 @@ they were allowed to (the legal basis)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -44,6 +45,9 @@ class Reader:
     plan: PlanRow | None
     part_kind: str | None
     part_place: str | None
+    organisation: Mapping[str, str] | None = None
+    """The provider whose relation to the student grounds the read (``current-provider``: the
+    oppilaitos where the student studies), by its names."""
 
 
 def _who(kind: str, role: str | None, bases: tuple[str, ...]) -> str:
@@ -77,6 +81,18 @@ def _part(plan: OwnPlan | None, module_id: str | None) -> tuple[str | None, str 
     return kind, place if isinstance(place, str) else None
 
 
+def _organisation_names(
+    state: State, entries: list[dict[str, Any]]
+) -> dict[str, Mapping[str, str]]:
+    """The names of the organisations that ground the reads (asked once each)."""
+    names: dict[str, Mapping[str, str]] = {}
+    for oid in {e["peruste-organisaatio-oid"] for e in entries if e["peruste-organisaatio-oid"]}:
+        found = state.deps.registries.organisaatio.get_organisaatio(oid)
+        if found is not None and found.nimi:
+            names[oid] = found.nimi
+    return names
+
+
 @router.get("/ehoks/lukijat", response_class=HTMLResponse)
 def readers(
     request: Request,
@@ -92,6 +108,7 @@ def readers(
         found = service.readers(
             session, actor, actor.oppija_oid, deps, limit=PAGE_SIZE, before_seq=ennen
         )
+    organisations = _organisation_names(state, found.entries)
     by_id = {plan.hoks_id: plan for plan in plans}
     rows = {row.hoks_id: row for row in plan_rows(state.deps.registries, plans, today_in_finland())}
     entries = []
@@ -109,6 +126,7 @@ def readers(
                 plan=rows.get(hoks_id),
                 part_kind=part_kind,
                 part_place=part_place,
+                organisation=organisations.get(entry["peruste-organisaatio-oid"] or ""),
             )
         )
     context = {

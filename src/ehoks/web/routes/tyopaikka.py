@@ -374,9 +374,18 @@ def my_parts_page(request: Request, actor: EmailUser, state: State, trail: Trail
     with state.read(trail) as session:
         found = service.my_parts_with_grounds(session, actor, state.deps.with_trail(trail))
     hoksit = []
+    names: dict[str, dict[str, str]] = {}
     for parts in found:
         row = parts.opiskeluoikeus
-        opinto = opinto_from_index(row) if row is not None else None
+        # Each student under the name of the institution they study at: an instructor may
+        # supervise students of several providers on this one page.
+        opinto = (
+            opinto_from_index(
+                row, oppilaitos_nimi=_organisation_name(state, row.oppilaitos_oid, names)
+            )
+            if row is not None
+            else None
+        )
         view = hoks_view(state, parts.document, lang, opinto)
         hoksit.append(
             {
@@ -387,3 +396,14 @@ def my_parts_page(request: Request, actor: EmailUser, state: State, trail: Trail
             }
         )
     return page(request, "tyopaikka/my_parts.html", {"hoksit": hoksit, "reader": "workplace"})
+
+
+def _organisation_name(
+    state: State, oid: str | None, known: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    if oid is None:
+        return {}
+    if oid not in known:
+        found = state.deps.registries.organisaatio.get_organisaatio(oid)
+        known[oid] = dict(found.nimi) if found is not None else {}
+    return known[oid]

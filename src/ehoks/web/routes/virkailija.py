@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.api.deps import Official, State, Trail
 from ehoks.errors import BadRequest
+from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.virkailija import search
 from ehoks.virkailija.repository import Jarjestys, Tila
@@ -98,6 +99,9 @@ def students(request: Request, actor: Official, state: State, trail: Trail) -> R
         tilat=[(t, TILA_LABELS[t]) for t in TILAT if t != "poistettu" or actor.superuser],
         page_sizes=PAGE_SIZES,
         student_path=f"{APP}/oppija/",
+        # A learner who has no plan here yet is not in the list, but may be the organisation's
+        # student with plans made elsewhere (§ 109 a ¶1): their page decides.
+        oid_term=ehdot.nimi.strip() if is_oppija_oid(ehdot.nimi.strip()) else None,
     )
     return page(request, "virkailija/opiskelijat.html", context, status_code=400 if errors else 200)
 

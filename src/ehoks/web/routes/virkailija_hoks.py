@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ehoks.api.deps import Official, State, Trail
 from ehoks.hoks.service.common import now_utc, today_in_finland
+from ehoks.tyopaikka import linkit
 from ehoks.virkailija import plans
 from ehoks.web.pdf import render_pdf
 from ehoks.web.render import language_of, page, render
@@ -48,15 +49,19 @@ Eid = Annotated[str, Path(max_length=64, description="The HOKS's external id (ei
 def learner(
     request: Request, oppija_oid: OppijaOid, actor: Official, state: State, trail: Trail
 ) -> HTMLResponse:
-    """The learner's name and oppijanumero and their HOKSes the official may read: in force,
-    of ended studies (split as the student's own list), and deleted ones for super users."""
+    """The learner's name and oppijanumero and their HOKSes the official may read: the
+    organisation's own in force and of ended studies (split as the student's own list), then
+    under their own heading the plans other providers made, read because the learner studies
+    at the official's organisation (§ 109 a ¶1), and deleted ones for super users."""
     with state.read(trail) as session:
         found = plans.learner_plans(session, actor, oppija_oid, state.deps.with_trail(trail))
-    live = [p for p in found.plans if p.deleted_at is None]
+    live = [p for p in found.plans if p.deleted_at is None and not p.other_provider]
+    others = [p for p in found.plans if p.deleted_at is None and p.other_provider]
     deleted = [p for p in found.plans if p.deleted_at is not None]
     today = today_in_finland()
     registries = state.deps.registries
     rows = plan_rows(registries, [as_own_plan(p) for p in live], today)
+    other_rows = plan_rows(registries, [as_own_plan(p) for p in others], today)
     deleted_rows = plan_rows(registries, [as_own_plan(p) for p in deleted], today)
     by_id = {p.hoks_id: p for p in found.plans}
     context = official_context(
@@ -68,6 +73,7 @@ def learner(
         nimi=found.nimi,
         active=[r for r in rows if r.ended is None],
         ended=[r for r in rows if r.ended is not None],
+        others=other_rows,
         deleted=deleted_rows,
         plans=by_id,
         links={
@@ -181,9 +187,23 @@ def study_plan(
     state: State,
     trail: Trail,
 ) -> HTMLResponse:
-    """Tab 3, "Opiskelusuunnitelma": progress, the units by status, support."""
+    """Tab 3, "Opiskelusuunnitelma": progress, the units by status, support; for an official
+    who may change the HOKS also whom a login link can be mailed to (instructors, assessors)
+    and when one last was (``virkailija_hoks_linkit``)."""
     loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
-    context = hoks_context(request, state, actor, loaded, "suunnitelma")
+    recipients = None
+    if loaded.plan.actions.update:
+        with state.read() as session:
+            recipients = linkit.recipients(session, hoks_id)
+    context = hoks_context(
+        request,
+        state,
+        actor,
+        loaded,
+        "suunnitelma",
+        recipients=recipients,
+        link_sent=request.query_params.get("linkki") in ("ohjaaja", "arvioija"),
+    )
     return page(request, "virkailija/hoks/opiskelusuunnitelma.html", context)
 
 

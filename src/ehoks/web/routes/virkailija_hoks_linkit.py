@@ -1,0 +1,55 @@
+""" "Send the link" on the official's HOKS page (law 531/2017 § 109 a ¶2–3): the responsible
+workplace instructor of a learning period, or a working-life assessor of a demonstration whose
+address the provider recorded, gets a login link to exactly their part
+(``ehoks.tyopaikka.linkit``).
+
+A plain form POST (no script needed) with the session's CSRF token, answered with a redirect
+back to the study plan tab, which lists whom a link can go to and when one last did. The link
+is stored and committed first, mailed with no transaction open, and its sending recorded and
+audited in a second transaction."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse, Response
+
+from ehoks.api.deps import Official, State, Trail
+from ehoks.hoks.service.common import now_utc
+from ehoks.tyopaikka import linkit
+from ehoks.web.routes.virkailija_hoks_common import HoksId, OppijaOid, hoks_path
+
+router = APIRouter(include_in_schema=False)
+
+HOKS = "/ehoks-virkailija-ui/oppija/{oppija_oid}/hoks/{hoks_id}"
+SENT_ANCHOR = "#linkit-tyopaikalle"
+
+
+@router.post(HOKS + "/linkki")
+def send_link(
+    oppija_oid: OppijaOid,
+    hoks_id: HoksId,
+    actor: Official,
+    state: State,
+    trail: Trail,
+    osa: Annotated[str, Form(max_length=36)] = "",
+    arvioija: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    deps = state.deps.with_trail(trail)
+    with state.write(trail) as session:
+        prepared = linkit.prepare(
+            session,
+            actor,
+            oppija_oid,
+            hoks_id,
+            deps,
+            module_id=osa,
+            arvioija_id=arvioija,
+            now=now_utc(),
+        )
+    linkit.mail(state.auth.mailer, prepared)
+    with state.write(trail) as session:
+        linkit.record(session, actor, oppija_oid, prepared, deps, now=now_utc())
+    tail = f"/opiskelusuunnitelma?linkki={prepared.recipient.vastaanottaja}{SENT_ANCHOR}"
+    return RedirectResponse(hoks_path(oppija_oid, hoks_id, tail), status_code=303)

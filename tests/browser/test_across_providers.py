@@ -1,0 +1,114 @@
+"""Across providers in real headless Chromium, with the demo's learner who moved: Juho Salminen
+has a plan at Järviseudun ammattiopisto (his study right there ended) and a study right at
+Rannikon ammattiopisto with no plan yet.
+
+Rannikko's official finds him by his oppijanumero, finds the earlier plan under its own heading
+on his page (law 531/2017 § 109 a ¶1) and reads it without any way to change it; Järviseutu's
+official mails the workplace instructor the link to her part; Juho sees that Rannikko read his
+plan and why. Every page is checked with axe-core in Finnish, Swedish and English
+(``check_page``) and screenshotted as ``muutto-…``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from ehoks.access.actor import SystemActor
+from ehoks.db import make_session_factory
+from ehoks.demo import DEMO_HOKS_DIR
+from ehoks.hoks import service as hoks_service
+from ehoks.hoks.service import Deps
+from ehoks.registries import build_registries
+from tests.browser.conftest import check_page
+from tests.web.test_oppija_pages import load_demo_registries
+
+APP = "/ehoks-virkailija-ui"
+JUHO = "1.2.246.562.24.24946937695"
+JARVISEUTU = "1.2.246.562.10.11567248700"
+RANNIKKO = "1.2.246.562.10.79804704728"
+SANNA = "sanna.lehto@kantasahko.example"
+
+
+@pytest.fixture
+def demo(db, live):
+    """The demo registries, Juho's plan at Järviseutu, and a plan of a Rannikko student (so
+    the development login offers Rannikko's official, as in ``make run``)."""
+    load_demo_registries(db)
+    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    ids = {}
+    for name in ("13-juho-salminen.json", "07-ella-laine.json"):
+        body = json.loads((DEMO_HOKS_DIR / name).read_text(encoding="utf-8"))
+        with make_session_factory(db).begin() as session:
+            ids[name] = hoks_service.create(session, SystemActor("demo"), body, deps).hoks_id
+    return ids["13-juho-salminen.json"]
+
+
+def _log_in(page, live, choice: str, to: str) -> None:
+    page.goto(f"{live.url}/ehoks/kirjaudu/kehitys?paluu={to}")
+    page.get_by_label("Henkilö").select_option(choice)
+    page.get_by_role("button", name="Kirjaudu").click()
+    page.wait_for_url(f"{live.url}{to}")
+
+
+def _log_out(page) -> None:
+    page.get_by_role("button", name="Kirjaudu ulos").click()
+
+
+def test_the_new_provider_finds_and_reads_the_earlier_plan(page, live, demo, smtp_server):
+    learner = f"{APP}/oppija/{JUHO}"
+    base = f"{learner}/hoks/{demo}"
+
+    # Rannikko's official: the student list knows no plan of Juho's here, and leads to his page.
+    _log_in(page, live, f"virkailija:{RANNIKKO}", f"{APP}/organisaatio")
+    page.get_by_role("button", name="Rannikon ammattiopisto", exact=True).click()
+    page.wait_for_url(f"{live.url}{APP}/")
+    page.get_by_label("Nimi tai oppijanumero").fill(JUHO)
+    page.get_by_role("button", name="Hae", exact=True).click()
+    page.get_by_role("link", name=f"Avaa oppijanumeron {JUHO} sivu").wait_for()
+    check_page(page, shot="muutto-haku")
+    page.get_by_role("link", name=f"Avaa oppijanumeron {JUHO} sivu").click()
+    page.wait_for_url(f"{live.url}{learner}")
+
+    # The earlier plan, under its own heading, with its provider and its ended study right.
+    others = page.get_by_role("region", name="Muiden oppilaitosten suunnitelmat")
+    others.wait_for()
+    assert "Järviseudun ammattiopisto" in others.inner_text()
+    assert "Päättynyt" in others.inner_text()
+    assert "Muokkaa HOKSia" not in page.content()
+    check_page(page, shot="muutto-oppija")
+
+    others.get_by_role("link", name=re.compile("^Avaa HOKS")).click()
+    page.wait_for_url(f"{live.url}{base}")
+    page.get_by_text("Tämän suunnitelman on tehnyt Järviseudun ammattiopisto.").wait_for()
+    assert "Poista HOKS" not in page.content()
+    check_page(page, shot="muutto-hoks")
+    page.get_by_role("navigation", name="HOKSin osiot").get_by_role(
+        "link", name="Opiskelusuunnitelma"
+    ).click()
+    page.wait_for_url(f"{live.url}{base}/opiskelusuunnitelma")
+    assert "Lähetä linkki" not in page.content()  # the workplace's link is Järviseutu's to send
+    _log_out(page)
+
+    # Järviseutu's official sends the instructor her link.
+    _log_in(page, live, f"virkailija:{JARVISEUTU}", f"{base}/opiskelusuunnitelma")
+    links = page.get_by_role("region", name="Linkit työpaikalle")
+    assert "Sanna Lehto" in links.inner_text()
+    buttons = links.get_by_role("button", name=re.compile("Sanna Lehto"))
+    assert buttons.count() == 2  # her two learning periods
+    buttons.first.click()
+    page.get_by_text("Linkki on lähetetty.").wait_for()
+    assert [m["To"] for m in smtp_server.messages] == [SANNA]
+    assert links.get_by_role("button", name=re.compile("^Lähetä linkki uudelleen")).count() == 1
+    check_page(page, shot="muutto-linkki-lahetetty")
+    _log_out(page)
+
+    # Juho sees who read his plan: Rannikko's official, because he studies there.
+    _log_in(page, live, f"oppija:{JUHO}", "/ehoks/lukijat")
+    main = page.get_by_role("main")
+    main.get_by_text(
+        "Opiskelet oppilaitoksessa Rannikon ammattiopisto.", exact=False
+    ).first.wait_for()
+    assert "Virkailija, Rannikon ammattiopisto" in main.inner_text()
+    check_page(page, shot="muutto-lukijat")
