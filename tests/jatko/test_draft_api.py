@@ -231,10 +231,11 @@ def test_the_continuation_is_recorded_when_the_client_says_so(
     assert "jatkaa-hoksia" not in data
 
 
-def test_a_link_to_a_plan_the_caller_may_not_read_creates_nothing(
+def test_the_provider_where_the_learner_studies_now_may_link_another_providers_plan(
     client, clients, world, learner, earlier, db
 ):
-    # A provider with a new study right of its own but no right on the earlier plan.
+    # Another provider holding a study right of the learner's is where the learner studies
+    # now: law 531/2017 § 109 a ¶1 lets it read the earlier plan, so it may continue from it.
     other = clients.headers(world.koulutustoimija_2)
     body = {
         "oppija-oid": learner.oppija,
@@ -243,15 +244,19 @@ def test_a_link_to_a_plan_the_caller_may_not_read_creates_nothing(
         "osaamisen-hankkimisen-tarve": True,
     }
     before = hoks_count(db)
-    response = client.post(
-        f"{API}/hoks", json=body, headers=other, params={"jatkaa-hoksia": earlier}
-    )
-    assert response.status_code == 401
-    assert hoks_count(db) == before
     unknown = client.post(f"{API}/hoks", json=body, headers=other, params={"jatkaa-hoksia": 999999})
     assert unknown.status_code == 400
     assert unknown.json()["errors"] == {"jatkaa-hoksia": "no HOKS with this id"}
     assert hoks_count(db) == before
+    response = client.post(
+        f"{API}/hoks", json=body, headers=other, params={"jatkaa-hoksia": earlier}
+    )
+    assert response.status_code == 200
+    with make_session_factory(db)() as session:
+        new_id = session.scalar(select(func.max(Hoks.id)))
+        link = session.get(HoksJatko, new_id)
+    assert link is not None
+    assert link.aiempi_hoks_id == earlier
 
 
 def test_a_link_to_another_learners_plan_is_refused(client, provider, world, learner, earlier, db):
@@ -290,8 +295,9 @@ def test_refusals(client, clients, provider, world, learner, earlier, db):
     not_theirs = draft(client, provider, earlier, stranger_oo)
     assert not_theirs.status_code == 400
     assert "No opiskeluoikeus" in not_theirs.json()["error"]
-    # No right to read the earlier plan.
-    outsider = clients.headers(world.koulutustoimija_2)
+    # No right to read the earlier plan: a provider where the learner does not study (where
+    # the learner studies now, § 109 a ¶1 gives the read: the test above).
+    outsider = clients.headers(world.koulutustoimija_3)
     assert draft(client, outsider, earlier, learner.muu_oo).status_code == 401
     # May read the plan, may not write on the new study right.
     reader = clients.headers(world.koulutustoimija_1, "READ")

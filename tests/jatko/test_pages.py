@@ -9,7 +9,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ehoks.access.actor import OfficialActor, StudentActor, grants_from_roles
 from ehoks.db import make_session_factory
@@ -161,8 +161,17 @@ def test_a_link_the_reader_may_not_follow_is_not_shown(
     saved = post(web, NEW, fields, csrf, tallenna="1")
     assert saved.status_code == 303, saved.text
     new_id = int(re.search(r"/(\d+)\?", saved.headers["location"]).group(1))
-    # An official of the new plan's school only: may read it, not the earlier plan.
+    # An official of the new plan's school only: the learner studies there, so law 531/2017
+    # § 109 a ¶1 lets the school read the earlier plan too, and the link is shown.
     login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.oppilaitos_2}"))
+    page = web.get(hoks_page(learner.oppija, new_id))
+    assert page.status_code == 200
+    assert f'href="{hoks_page(learner.oppija, earlier)}"' in page.text
+    # Once the earlier plan is deleted, only super users may read it: no link for the school.
+    with db.begin() as connection:
+        connection.execute(
+            text("UPDATE hoks SET deleted_at = CURRENT_TIMESTAMP WHERE id = :id"), {"id": earlier}
+        )
     page = web.get(hoks_page(learner.oppija, new_id))
     assert page.status_code == 200
     assert "Tämä suunnitelma jatkaa aiempaa suunnitelmaa" not in text_of(page.text)
@@ -183,8 +192,9 @@ def test_the_study_rights_offered_are_those_the_official_may_write_on(
     assert "/jatka" not in web.get(hoks_page(learner.oppija, earlier)).text
     refused = web.get(f"{NEW}?jatkaa={earlier}&opiskeluoikeus-oid={learner.sama_oo}")
     assert refused.status_code == 403
-    # An official of another provider may not read the earlier plan at all.
-    login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.koulutustoimija_2}"))
+    # An official of a provider where the learner does not study may not read the earlier
+    # plan at all (where the learner does study, § 109 a ¶1 gives the read).
+    login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.koulutustoimija_3}"))
     refused = web.get(f"{NEW}?jatkaa={earlier}&opiskeluoikeus-oid={learner.muu_oo}")
     assert refused.status_code == 403
     with make_session_factory(db)() as session:
