@@ -28,6 +28,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+# How long a SQLite writer waits for the write lock before "database is locked" (a 503). Work
+# that must not wait (the read audit, a session's last-seen time) asks for less through the
+# ``sqlite_busy_timeout_ms`` execution option.
+BUSY_TIMEOUT_MS = 30_000
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "%(table_name)s_%(column_0_name)s_key",
@@ -77,6 +82,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         echo=echo,
+        # A data error's message would otherwise carry the statement's parameters (learners'
+        # names, OIDs, e-mail addresses) into the logs and the error text.
+        hide_parameters=True,
     )
 
 
@@ -94,7 +102,8 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         echo=echo,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,
         poolclass=NullPool if database in ("", ":memory:") else None,
     )
 
@@ -107,7 +116,7 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -115,7 +124,12 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         # Writers take the write lock up front (IMMEDIATE), so two writers queue on busy_timeout
         # instead of failing with "database is locked" when a read transaction upgrades. Readers
         # ask for DEFERRED (see read_only_session_factory) and never block anyone under WAL.
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        options = conn.get_execution_options()
+        timeout = int(options.get("sqlite_busy_timeout_ms", BUSY_TIMEOUT_MS))
+        if conn.info.get("busy_timeout", BUSY_TIMEOUT_MS) != timeout:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
+            conn.info["busy_timeout"] = timeout
+        mode = options.get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
@@ -132,6 +146,25 @@ def read_only_session_factory(engine: Engine) -> sessionmaker[Session]:
         expire_on_commit=False,
         autoflush=False,
     )
+
+
+def impatient_session_factory(engine: Engine, *, wait_ms: int = 250) -> sessionmaker[Session]:
+    """Write sessions for work that may give way rather than wait: on SQLite they wait at most
+    ``wait_ms`` for the write lock and then fail with "database is locked" (an
+    ``OperationalError``) for the caller to handle. On PostgreSQL, ordinary sessions (writers
+    there lock rows, not the database)."""
+    if engine.dialect.name != "sqlite":
+        return make_session_factory(engine)
+    return sessionmaker(
+        bind=engine.execution_options(sqlite_busy_timeout_ms=wait_ms),
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (a writer held the lock too long)."""
+    return "database is locked" in str(exc)
 
 
 def single_read_session_factory(engine: Engine) -> sessionmaker[Session]:

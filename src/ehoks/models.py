@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "ehoks.audit.models",
     "ehoks.sharing.models",
     "ehoks.virkailija.models",
+    "ehoks.ratelimit.models",
 )
 
 
