@@ -147,6 +147,7 @@ class Clients:
     def __init__(self, engine: Engine, client: TestClient) -> None:
         self.engine = engine
         self.client = client
+        self.last_client_id = ""
 
     def headers(self, organisaatio: str, role: str = "CRUD") -> dict[str, str]:
         with make_session_factory(self.engine).begin() as session:
@@ -165,6 +166,7 @@ class Clients:
             },
         )
         assert response.status_code == 200, response.text
+        self.last_client_id = new.client_id
         return {
             "Authorization": f"Bearer {response.json()['access_token']}",
             "Caller-Id": "ehoks-tests",

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from ehoks.access.actor import CLIENT_ROLES, ServiceClientActor
+from ehoks.access.actor import CLIENT_ROLES, OPH_ORGANISAATIO_OID, ServiceClientActor
 from ehoks.access.errors import ClientNotFound, InvalidClient, InvalidToken
 from ehoks.access.models import ServiceClient
 from ehoks.access.repository import ServiceClientRepository
@@ -60,6 +60,11 @@ def create_client(
         raise BadRequest(f"role must be one of {sorted(CLIENT_ROLES)}, got {role!r}")
     if not is_organisaatio_oid(organisaatio_oid):
         raise BadRequest(f"organisation {organisaatio_oid!r} is not a valid organisation OID")
+    if role == "VIPUNEN" and organisaatio_oid != OPH_ORGANISAATIO_OID:
+        raise BadRequest(
+            f"role VIPUNEN (the national statistics feed) is given on the OPH organisation "
+            f"{OPH_ORGANISAATIO_OID} only"
+        )
     if not name.strip():
         raise BadRequest("name must not be empty")
     client_id = client_id or f"ehoks-{secrets.token_hex(8)}"

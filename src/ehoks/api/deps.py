@@ -126,6 +126,13 @@ async def app_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(app_state)]
 
 
+def source_address(request: Request) -> str:
+    """The caller's network address, a secondary key of the rate limits. Behind a proxy,
+    uvicorn's ``--proxy-headers --forwarded-allow-ips=<the proxy>`` makes it the client's own
+    (docs/operations.md); otherwise every caller would share the proxy's."""
+    return request.client.host if request.client else "unknown"
+
+
 class RequestParsingError(BadRequest):
     def __init__(self, message: str, original: str) -> None:
         super().__init__(message)
