@@ -27,6 +27,9 @@ from ehoks.models import import_all_models
 from ehoks.registries.local import import_directory
 from tests.factories import World
 
+# Every log line of the suite is scanned for personal data (docs/security.md, "Logs").
+pytest_plugins = ["tests.log_scan"]
+
 SHARED_REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
 

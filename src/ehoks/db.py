@@ -29,8 +29,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 # How long a SQLite writer waits for the write lock before "database is locked" (a 503). Work
-# that must not wait (the read audit, a session's last-seen time) asks for less through the
-# ``sqlite_busy_timeout_ms`` execution option.
+# that must not wait (the read audit, a session's last-seen time) uses an engine of its own
+# that waits less (``impatient_session_factory``).
 BUSY_TIMEOUT_MS = 30_000
 
 NAMING_CONVENTION = {
@@ -93,7 +93,7 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _make_sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     database = url.split("///", 1)[1] if "///" in url else ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +102,7 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         echo=echo,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         hide_parameters=True,
         poolclass=NullPool if database in ("", ":memory:") else None,
     )
@@ -116,7 +116,7 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -124,12 +124,7 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         # Writers take the write lock up front (IMMEDIATE), so two writers queue on busy_timeout
         # instead of failing with "database is locked" when a read transaction upgrades. Readers
         # ask for DEFERRED (see read_only_session_factory) and never block anyone under WAL.
-        options = conn.get_execution_options()
-        timeout = int(options.get("sqlite_busy_timeout_ms", BUSY_TIMEOUT_MS))
-        if conn.info.get("busy_timeout", BUSY_TIMEOUT_MS) != timeout:
-            conn.exec_driver_sql(f"PRAGMA busy_timeout={timeout}")
-            conn.info["busy_timeout"] = timeout
-        mode = options.get("sqlite_begin", "IMMEDIATE")
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
@@ -149,17 +144,18 @@ def read_only_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def impatient_session_factory(engine: Engine, *, wait_ms: int = 250) -> sessionmaker[Session]:
-    """Write sessions for work that may give way rather than wait: on SQLite they wait at most
-    ``wait_ms`` for the write lock and then fail with "database is locked" (an
-    ``OperationalError``) for the caller to handle. On PostgreSQL, ordinary sessions (writers
-    there lock rows, not the database)."""
-    if engine.dialect.name != "sqlite":
+    """Write sessions for work that may give way rather than wait: on a SQLite file they wait
+    at most ``wait_ms`` for the write lock and then fail with "database is locked" (an
+    ``OperationalError``) for the caller to handle. Their connections are their own (a second
+    engine on the same file), so no connection switches its busy timeout back and forth. On
+    PostgreSQL (writers there lock rows, not the database) and in memory, ordinary sessions."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
         return make_session_factory(engine)
-    return sessionmaker(
-        bind=engine.execution_options(sqlite_busy_timeout_ms=wait_ms),
-        expire_on_commit=False,
-        autoflush=False,
+    impatient = _make_sqlite_engine(
+        engine.url.render_as_string(hide_password=False), echo=False, busy_timeout_ms=wait_ms
     )
+    return make_session_factory(impatient)
 
 
 def is_lock_timeout(exc: BaseException) -> bool:

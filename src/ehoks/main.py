@@ -87,6 +87,7 @@ def create_app(
         default_response_class=OrjsonResponse,
     )
     write_sessions = make_session_factory(engine)
+    impatient_writes = impatient_session_factory(engine)
     state = AppState(
         settings=settings,
         engine=engine,
@@ -94,14 +95,14 @@ def create_app(
         read_sessions=read_only_session_factory(engine),
         deps=Deps(registries=registries, settings=settings),
         auth=auth,
-        read_audit=_read_audit(engine, write_sessions),
+        read_audit=_read_audit(engine, write_sessions, impatient_writes),
         lookups=single_read_session_factory(engine),
-        impatient_writes=impatient_session_factory(engine),
+        impatient_writes=impatient_writes,
         limiter=RateLimiter(write_sessions),
     )
     app.state.ehoks = state
     install_error_handlers(app, web.PAGE_ERRORS)
-    web.install(app, exempt_prefixes=(DOCS_URL,))
+    web.install(app, exempt_prefixes=(DOCS_URL,), cacheable_prefixes=(f"{DOCS_URL}/static",))
     app.add_middleware(AccessLogMiddleware)
     for prefix, router in routers():
         app.include_router(router, prefix=prefix)
@@ -116,13 +117,15 @@ def create_app(
     return app
 
 
-def _read_audit(engine: Engine, write_sessions: sessionmaker[Session]) -> BatchAppender:
+def _read_audit(
+    engine: Engine, write_sessions: sessionmaker[Session], impatient: sessionmaker[Session]
+) -> BatchAppender:
     """On a SQLite file, reads' audit events give way to a writer holding the lock (into the
     spool beside the database) instead of waiting for it; elsewhere they append directly."""
     path = spool_path(engine)
     if path is None:
         return BatchAppender(write_sessions)
-    return BatchAppender(impatient_session_factory(engine), spool=AuditSpool(path))
+    return BatchAppender(impatient, spool=AuditSpool(path))
 
 
 def routers() -> list[tuple[str, APIRouter]]:

@@ -38,6 +38,7 @@ from ehoks.db import is_lock_timeout
 from ehoks.errors import BadRequest, EhoksError, Forbidden, Unauthenticated, ValidationFailed
 from ehoks.hoks.service import Deps
 from ehoks.hoks.service.common import now_utc
+from ehoks.logsafe import describe_error
 from ehoks.ratelimit.service import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,8 @@ class AppState:
         try:
             with self.write_sessions.begin() as session:
                 append(session, as_failed(attempted, error=status, outcome=outcome))
-        except Exception:  # the request fails anyway; don't hide its own error
-            log.exception("could not audit a failed request")
+        except Exception as failure:  # the request fails anyway; don't hide its own error
+            log.error("could not audit a failed request: %s", describe_error(failure))
 
 
 async def app_state(request: Request) -> AppState:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ehoks.audit.service import AuditRecord, append
 from ehoks.audit.spool import AuditSpool
 from ehoks.db import is_lock_timeout
+from ehoks.logsafe import describe_error
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ class BatchAppender:
                 self._spool.put(records)
                 self._spooled = True
         except BaseException as exc:  # every waiting request must hear of it
-            log.warning("audit batch of %d request(s) failed: %s", len(batch), exc)
+            log.warning("audit batch of %d request(s) failed: %s", len(batch), describe_error(exc))
             for pending in batch:
                 pending.error = exc
         finally:
@@ -155,6 +156,6 @@ class BatchAppender:
                     return
         except OperationalError as exc:
             if not is_lock_timeout(exc):
-                log.warning("could not move spooled audit events: %s", exc)
+                log.warning("could not move spooled audit events: %s", describe_error(exc))
         except Exception as exc:  # kept in the spool; tried again
-            log.warning("could not move spooled audit events: %s", exc)
+            log.warning("could not move spooled audit events: %s", describe_error(exc))
