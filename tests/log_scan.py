@@ -2,9 +2,10 @@
 
 Every log record of the run, from every logger at INFO and above, configured as the service
 configures its logging (``ehoks.logsafe.configure_logging``), is captured — including those of
-the browser tests' server thread and of background threads. After each test the records it produced are scanned for person OIDs
-(``1.2.246.562.24.*``), e-mail addresses, and the demo learners' names and identity codes; a
-hit fails that test at teardown, naming the logger and the line. Records made outside any test
+the browser tests' server thread and of background threads. After each test the records it
+produced are scanned for person OIDs (``1.2.246.562.24.*``), e-mail addresses, and the demo
+learners' names and identity codes; a hit fails that test at teardown, naming the logger and
+the line. Records made outside any test
 are scanned at the end of the session, which then fails. Every record also goes to a file
 (``EHOKS_TEST_LOG_FILE`` or the run's temporary directory) for a look afterwards.
 """
