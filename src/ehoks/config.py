@@ -31,7 +31,12 @@ MIN_TOKEN_SECRET_BITS = 128
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="EHOKS_", env_nested_delimiter="__", extra="forbid", env_file=None
+        env_prefix="EHOKS_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        env_file=None,
+        # A refusal at start-up must not print the input, which holds the secrets.
+        hide_input_in_errors=True,
     )
 
     environment: Literal["development", "test", "production"] = "development"
@@ -208,7 +213,7 @@ def secret_bits(secret: str) -> float:
         return 0.0
     counts = Counter(secret)
     per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
-    return per_char * len(secret)
+    return abs(per_char) * len(secret)  # abs: a single repeated character gives -0.0
 
 
 def local_url(host: str, port: int) -> str:
