@@ -20,7 +20,8 @@ from ehoks.errors import EhoksError
 
 # Person OIDs (oppijanumero, 1.2.246.562.24.*) and the test/foreign-learner range (.98.*).
 PERSON_OID = re.compile(r"1\.2\.246\.562\.(24|98)\.\d+")
-EMAIL = re.compile(r"[^\s@/?&=<>\"',;:()\[\]]+@[^\s@/?&=<>\"',;:()\[\]]+")
+# Word characters include å, ä, ö (and "…", the mask, is not one of them).
+EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 MASK = "…"
 # Libraries that log personal data or secrets at INFO: httpx (and httpcore) every request's
 # URL — an ONR lookup's person OID, a CAS validation's ticket —, aiosmtpd (the development mail
