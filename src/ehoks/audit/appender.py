@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -60,6 +61,10 @@ class BatchAppender:
         self._thread: threading.Thread | None = None
         # Whether the spool may hold events not yet in the chain (so the thread retries).
         self._spooled = spool is not None and spool.exists()
+        # Until when the write lock is taken to be busy (the last try found it held): batches
+        # go straight to the spool meanwhile, so only the first read behind a long writer
+        # waits the impatient sessions' moment.
+        self._busy_until = 0.0
 
     def append(self, records: Sequence[AuditRecord]) -> None:
         """Append ``records`` to the chain (or, on SQLite behind a writer, the spool); returns
@@ -103,7 +108,7 @@ class BatchAppender:
                 return
             batch, stop = self._gather(first)
             self._append(batch)
-            if self._spooled:
+            if self._spooled and time.monotonic() >= self._busy_until:
                 self._move_spooled()
             if stop:
                 return
@@ -125,12 +130,17 @@ class BatchAppender:
     def _append(self, batch: list[_Pending]) -> None:
         records = [record for pending in batch for record in pending.records]
         try:
+            if self._spool is not None and time.monotonic() < self._busy_until:
+                self._spool.put(records)
+                self._spooled = True
+                return
             try:
                 with self._sessions.begin() as session:
                     append(session, records)
             except OperationalError as exc:
                 if self._spool is None or not is_lock_timeout(exc):
                     raise
+                self._busy_until = time.monotonic() + RETRY_SECONDS
                 self._spool.put(records)
                 self._spooled = True
         except BaseException as exc:  # every waiting request must hear of it
@@ -155,7 +165,9 @@ class BatchAppender:
                     self._spooled = False
                     return
         except OperationalError as exc:
-            if not is_lock_timeout(exc):
+            if is_lock_timeout(exc):
+                self._busy_until = time.monotonic() + RETRY_SECONDS
+            else:
                 log.warning("could not move spooled audit events: %s", describe_error(exc))
         except Exception as exc:  # kept in the spool; tried again
             log.warning("could not move spooled audit events: %s", describe_error(exc))
