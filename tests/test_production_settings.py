@@ -67,3 +67,10 @@ def test_the_entropy_estimate_tells_random_from_patterns():
     assert secret_bits(STRONG) > 128
     assert secret_bits("a" * 100) == 0
     assert secret_bits("abcd" * 16) == 128  # 2 bits a character: exactly the bound
+
+
+def test_one_part_of_a_rate_limit_can_be_set_alone(monkeypatch):
+    monkeypatch.setenv("EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__HITS", "7")
+    limits = load_settings().rate_limits
+    assert (limits.token_per_client.hits, limits.token_per_client.seconds) == (7, 60)
+    assert limits.email_link_per_address.seconds == 3600

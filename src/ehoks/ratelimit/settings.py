@@ -3,7 +3,9 @@ with the reasoning behind each default."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Limit(BaseModel):
@@ -47,3 +49,14 @@ class RateLimitSettings(BaseModel):
 
     email_code_per_ip: Limit = Limit(hits=30, seconds=600)
     """One-time code requests from one source address."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_the_defaults_of_a_partly_set_limit(cls, data: Any) -> Any:
+        # EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__HITS alone keeps that limit's own window.
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                given = data.get(name)
+                if isinstance(given, dict) and isinstance(field.default, Limit):
+                    data = {**data, name: {**field.default.model_dump(), **given}}
+        return data
