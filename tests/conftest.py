@@ -27,6 +27,9 @@ from ehoks.models import import_all_models
 from ehoks.registries.local import import_directory
 from tests.factories import World
 
+# Every log line of the suite is scanned for personal data (docs/security.md, "Logs").
+pytest_plugins = ["tests.log_scan"]
+
 SHARED_REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
 
@@ -147,6 +150,7 @@ class Clients:
     def __init__(self, engine: Engine, client: TestClient) -> None:
         self.engine = engine
         self.client = client
+        self.last_client_id = ""
 
     def headers(self, organisaatio: str, role: str = "CRUD") -> dict[str, str]:
         with make_session_factory(self.engine).begin() as session:
@@ -165,6 +169,7 @@ class Clients:
             },
         )
         assert response.status_code == 200, response.text
+        self.last_client_id = new.client_id
         return {
             "Authorization": f"Bearer {response.json()['access_token']}",
             "Caller-Id": "ehoks-tests",

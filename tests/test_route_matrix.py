@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from starlette.routing import Route
 
+from ehoks.access import service as access_service
 from ehoks.access.actor import (
     EmailActor,
     OfficialActor,
@@ -40,6 +41,8 @@ WRITE = "write on the HOKS's organisation"
 TOKEN = "client credentials"
 PROTOCOL = "login protocol step (tests/auth)"
 RETIRED = "retired (410 for any authenticated client)"
+VALIDATE = "write on the study right's organisation (nothing stored or read: no audit event)"
+VIPUNEN = "the VIPUNEN role, or read, directly on the OPH root"
 OPH_ROOT = "the privilege directly on the OPH root organisation"
 ANY_SESSION = "anyone logged in"
 OFFICIAL_ANY = "any official"
@@ -61,6 +64,8 @@ EMAILS = ("instructor", "recipient", "stranger")
 ALLOWED: dict[str, tuple[str, ...]] = {
     ANY_CLIENT: SERVICE,
     RETIRED: SERVICE,
+    VALIDATE: ("provider", "oph"),
+    VIPUNEN: ("oph",),
     READ: ("reader", "provider", "oph"),
     WRITE: ("provider", "oph"),
     OPH_ROOT: ("oph",),
@@ -87,8 +92,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/oauth2/token"): TOKEN,
     ("GET", f"{API}/healthcheck"): PUBLIC,
     ("GET", f"{API}/schemas/{{name}}"): PUBLIC,
-    ("GET", f"{API}/hoks/paged"): ANY_CLIENT,
-    ("POST", f"{API}/validointi"): ANY_CLIENT,
+    ("GET", f"{API}/hoks/paged"): VIPUNEN,
+    ("POST", f"{API}/validointi"): VALIDATE,
     ("POST", f"{API}/hoks"): WRITE,
     ("GET", f"{API}/hoks/{{hoks_id}}"): READ,
     ("GET", f"{API}/hoks/oppija/{{oppija_oid}}"): READ,
@@ -428,6 +433,7 @@ def _share_body(path, target):
 
 # Routes that touch personal data: every success must leave an audit event.
 PERSONAL = (
+    VIPUNEN,
     READ,
     WRITE,
     OFFICIAL_READ,
@@ -453,7 +459,9 @@ def _audit_count(db):
     return counts
 
 
-SERVICE_CALLERS = ("anonymous", *SERVICE)
+# "disabled": a CRUD client on the OPH root, disabled after its token was issued; every route
+# must refuse the token at once (revocation, docs/security.md).
+SERVICE_CALLERS = ("anonymous", "disabled", *SERVICE)
 SESSION_CALLERS = (*OFFICIALS, *STUDENTS, *EMAILS)
 # Destructive routes last, so the others still find the HOKS as the fixture made it.
 DESTRUCTIVE = ("DELETE", "shallow-delete", "undo-shallow-delete")
@@ -515,6 +523,10 @@ def test_each_route_answers_each_caller_as_the_policy_says(
             "provider": clients.headers(world.koulutustoimija_1),
             "oph": clients.headers(OPH),
         }[caller]
+    elif caller == "disabled":
+        headers = clients.headers(OPH)
+        with make_session_factory(db).begin() as session:
+            access_service.disable_client(session, clients.last_client_id)
     elif caller != "anonymous":
         headers |= login(web, db, settings, _session_actor(caller, world, target))
     failures = []

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
 
 from ehoks.config import load_settings
+from ehoks.logsafe import configure_logging
 from ehoks.main import create_app
 
 
 def create() -> FastAPI:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     return create_app(load_settings())

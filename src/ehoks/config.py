@@ -6,6 +6,8 @@ Nothing in this package reads the environment at import time: ``load_settings()`
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from typing import Literal
 
 from pydantic import PrivateAttr, SecretStr, model_validator
@@ -17,14 +19,24 @@ from ehoks.auth.settings import CasSettings, OidcSettings
 from ehoks.devcas import CAS_OPPIJA_PATH, CAS_PATH
 from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.mail.settings import SmtpSettings
+from ehoks.ratelimit.settings import RateLimitSettings
 from ehoks.registries.settings import RegistrySettings
 
 DEV_TOKEN_SECRET = "development-only-token-secret-change-me-0123456789"
+# A production token secret: at least this long, and at least this many bits by its characters'
+# own frequencies (a random 32-byte secret in base64 has about 200; "aaaa…" has none).
+MIN_TOKEN_SECRET_LENGTH = 32
+MIN_TOKEN_SECRET_BITS = 128
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="EHOKS_", env_nested_delimiter="__", extra="forbid", env_file=None
+        env_prefix="EHOKS_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        env_file=None,
+        # A refusal at start-up must not print the input, which holds the secrets.
+        hide_input_in_errors=True,
     )
 
     environment: Literal["development", "test", "production"] = "development"
@@ -109,25 +121,32 @@ class Settings(BaseSettings):
     email_login: EmailLoginSettings = EmailLoginSettings()
     """Lifetimes and limits of e-mail login links and one-time codes."""
 
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    """Requests per client, e-mail address and source address for token issuance, logins and
+    e-mail links and codes (``EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__HITS``, ``…__SECONDS``);
+    docs/security.md lists them."""
+
     _dev_cas_fields: frozenset[str] = PrivateAttr(default=frozenset())
     """The ``cas`` URLs that follow ``public_url`` to the development CAS (those not set
     explicitly), so that ``served_on`` can move them with it."""
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.token_secret.get_secret_value() == DEV_TOKEN_SECRET
-        ):
-            raise ValueError("EHOKS_TOKEN_SECRET must be set in production")
-        if self.dev_login and self.environment not in ("development", "test"):
-            raise ValueError("EHOKS_DEV_LOGIN is allowed only in a development environment")
-        if self.mail_catcher.enabled and self.environment not in ("development", "test"):
-            raise ValueError(
+        development = self.environment in ("development", "test")
+        problems = [] if development else production_problems(self)
+        if self.dev_login and not development:
+            problems.append("EHOKS_DEV_LOGIN is allowed only in a development environment")
+        if self.mail_catcher.enabled and not development:
+            problems.append(
                 "EHOKS_MAIL_CATCHER__ENABLED is allowed only in a development environment"
             )
-        if self.dev_cas and self.environment not in ("development", "test"):
-            raise ValueError("EHOKS_DEV_CAS is allowed only in a development environment")
+        if self.dev_cas and not development:
+            problems.append("EHOKS_DEV_CAS is allowed only in a development environment")
+        if problems:
+            raise ValueError(
+                f"refusing to start with EHOKS_ENVIRONMENT={self.environment}: "
+                + "; ".join(problems)
+            )
         return self
 
     @model_validator(mode="after")
@@ -162,6 +181,39 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What makes these settings unsafe for production (besides the development switches)."""
+    problems = []
+    secret = settings.token_secret.get_secret_value()
+    if secret == DEV_TOKEN_SECRET:
+        problems.append("EHOKS_TOKEN_SECRET must be set (the development secret is public)")
+    elif len(secret) < MIN_TOKEN_SECRET_LENGTH or secret_bits(secret) < MIN_TOKEN_SECRET_BITS:
+        problems.append(
+            f"EHOKS_TOKEN_SECRET is weak ({len(secret)} characters, about "
+            f"{secret_bits(secret):.0f} bits; at least {MIN_TOKEN_SECRET_LENGTH} random "
+            f"characters and {MIN_TOKEN_SECRET_BITS} bits are required, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    if not settings.session.cookie_secure:
+        problems.append("EHOKS_SESSION__COOKIE_SECURE must be true (cookies over HTTPS only)")
+    if not settings.public_url.startswith("https://"):
+        problems.append(
+            f"EHOKS_PUBLIC_URL must be an https:// address, not {settings.public_url!r}"
+        )
+    return problems
+
+
+def secret_bits(secret: str) -> float:
+    """An estimate of a secret's entropy from its own characters' frequencies: the Shannon
+    entropy per character times the length. A lower bound for nothing, but it catches the
+    usual mistakes (a short word, one repeated character, a short pattern repeated)."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return abs(per_char) * len(secret)  # abs: a single repeated character gives -0.0
 
 
 def local_url(host: str, port: int) -> str:

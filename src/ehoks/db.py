@@ -28,6 +28,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+# How long a SQLite writer waits for the write lock before "database is locked" (a 503). Work
+# that must not wait (the read audit, a session's last-seen time) uses an engine of its own
+# that waits less (``impatient_session_factory``).
+BUSY_TIMEOUT_MS = 30_000
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "%(table_name)s_%(column_0_name)s_key",
@@ -77,6 +82,9 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         echo=echo,
+        # A data error's message would otherwise carry the statement's parameters (learners'
+        # names, OIDs, e-mail addresses) into the logs and the error text.
+        hide_parameters=True,
     )
 
 
@@ -85,7 +93,7 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _make_sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     database = url.split("///", 1)[1] if "///" in url else ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +102,8 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         echo=echo,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        hide_parameters=True,
         poolclass=NullPool if database in ("", ":memory:") else None,
     )
 
@@ -107,7 +116,7 @@ def _make_sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -132,6 +141,26 @@ def read_only_session_factory(engine: Engine) -> sessionmaker[Session]:
         expire_on_commit=False,
         autoflush=False,
     )
+
+
+def impatient_session_factory(engine: Engine, *, wait_ms: int = 250) -> sessionmaker[Session]:
+    """Write sessions for work that may give way rather than wait: on a SQLite file they wait
+    at most ``wait_ms`` for the write lock and then fail with "database is locked" (an
+    ``OperationalError``) for the caller to handle. Their connections are their own (a second
+    engine on the same file), so no connection switches its busy timeout back and forth. On
+    PostgreSQL (writers there lock rows, not the database) and in memory, ordinary sessions."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return make_session_factory(engine)
+    impatient = _make_sqlite_engine(
+        engine.url.render_as_string(hide_password=False), echo=False, busy_timeout_ms=wait_ms
+    )
+    return make_session_factory(impatient)
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (a writer held the lock too long)."""
+    return "database is locked" in str(exc)
 
 
 def single_read_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from ehoks import __version__
 from ehoks.access.routes import router as access_router
@@ -22,14 +23,17 @@ from ehoks.api.errors import install_error_handlers
 from ehoks.api.openapi import build_openapi, describe_hoks_api
 from ehoks.api.responses import OrjsonResponse
 from ehoks.audit.appender import BatchAppender
+from ehoks.audit.spool import AuditSpool, spool_path
 from ehoks.auth.clients import AuthClients, build_auth_clients
 from ehoks.auth.routes import router as login_router
 from ehoks.config import Settings
 from ehoks.db import (
     database_answers,
+    impatient_session_factory,
     make_engine,
     make_session_factory,
     read_only_session_factory,
+    single_read_session_factory,
 )
 from ehoks.hoks.cleanup_routes import router as cleanup_router
 from ehoks.hoks.learner_routes import router as hoks_learner_router
@@ -38,6 +42,7 @@ from ehoks.hoks.service import Deps
 from ehoks.jatko.routes import router as jatko_router
 from ehoks.oppija.routes import router as oppija_router
 from ehoks.oppijaindex.routes import router as oppijaindex_router
+from ehoks.ratelimit.service import RateLimiter
 from ehoks.registries import Registries, build_registries
 from ehoks.registries.http import close_registries
 from ehoks.sharing.routes import oppija_router as sharing_oppija_router
@@ -84,6 +89,7 @@ def create_app(
         default_response_class=OrjsonResponse,
     )
     write_sessions = make_session_factory(engine)
+    impatient_writes = impatient_session_factory(engine)
     state = AppState(
         settings=settings,
         engine=engine,
@@ -91,11 +97,14 @@ def create_app(
         read_sessions=read_only_session_factory(engine),
         deps=Deps(registries=registries, settings=settings),
         auth=auth,
-        read_audit=BatchAppender(write_sessions),
+        read_audit=_read_audit(engine, write_sessions, impatient_writes),
+        lookups=single_read_session_factory(engine),
+        impatient_writes=impatient_writes,
+        limiter=RateLimiter(write_sessions),
     )
     app.state.ehoks = state
     install_error_handlers(app, web.PAGE_ERRORS)
-    web.install(app, exempt_prefixes=(DOCS_URL,))
+    web.install(app, exempt_prefixes=(DOCS_URL,), cacheable_prefixes=(f"{DOCS_URL}/static",))
     app.add_middleware(AccessLogMiddleware)
     for prefix, router in routers():
         app.include_router(router, prefix=prefix)
@@ -108,6 +117,17 @@ def create_app(
     _mount_docs(app)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _read_audit(
+    engine: Engine, write_sessions: sessionmaker[Session], impatient: sessionmaker[Session]
+) -> BatchAppender:
+    """On a SQLite file, reads' audit events give way to a writer holding the lock (into the
+    spool beside the database) instead of waiting for it; elsewhere they append directly."""
+    path = spool_path(engine)
+    if path is None:
+        return BatchAppender(write_sessions)
+    return BatchAppender(impatient, spool=AuditSpool(path))
 
 
 def routers() -> list[tuple[str, APIRouter]]:

@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "ehoks.virkailija.models",
     "ehoks.jatko.models",
     "ehoks.tyopaikka.models",
+    "ehoks.ratelimit.models",
 )
 
 

@@ -14,8 +14,15 @@ from ehoks.access.actor import (
     SystemActor,
     grants_from_roles,
 )
-from ehoks.access.errors import NoAccess, NotOwnHoks, NotPermitted
-from ehoks.access.policy import EmailGrants, HoksFacts, decide, is_superuser
+from ehoks.access.errors import NoAccess, NoStatisticsRight, NotOwnHoks, NotPermitted
+from ehoks.access.policy import (
+    EmailGrants,
+    HoksFacts,
+    decide,
+    is_superuser,
+    privileges_on,
+    require_statistics_feed,
+)
 from ehoks.hoks.scoped import scoped_view
 
 OPH = "1.2.246.562.10.00000000001"
@@ -190,3 +197,26 @@ def test_a_shared_unit_comes_whole_and_unknown_ids_show_nothing():
         "oppija-oid": OPPIJA,
         "opiskeluoikeus-oid": "oo",
     }
+
+
+@pytest.mark.parametrize(
+    ("roles", "allowed"),
+    [
+        ([f"ROLE_APP_EHOKS_VIPUNEN_{OPH}"], True),
+        ([f"ROLE_APP_EHOKS_READ_{OPH}"], True),
+        ([f"ROLE_APP_EHOKS_CRUD_{KT}"], False),
+        (["ROLE_APP_EHOKS_VIPUNEN_1.2.246.562.10.11111111111"], False),
+    ],
+)
+def test_the_vipunen_feed_needs_the_right_on_the_oph_root(roles, allowed):
+    actor = CasServiceActor("vipunen", "1.2.246.562.24.1", grants_from_roles(roles))
+    if allowed:
+        require_statistics_feed(actor)
+    else:
+        with pytest.raises(NoStatisticsRight):
+            require_statistics_feed(actor)
+
+
+def test_the_vipunen_role_gives_nothing_else():
+    actor = ServiceClientActor("v", "Vipunen", OPH, "VIPUNEN")
+    assert privileges_on(actor, [OPH, KT]) == frozenset({"statistics"})

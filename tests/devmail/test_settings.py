@@ -9,7 +9,11 @@ from pydantic import ValidationError
 
 from ehoks.config import Settings, load_settings, local_url
 
-PRODUCTION = {"environment": "production", "token_secret": "p" * 48}
+PRODUCTION = {
+    "environment": "production",
+    "token_secret": "Jy-BoSiNm7z-lYpHUR3Y-a-test-only-production-secret",
+    "public_url": "https://ehoks.example.fi",
+}
 
 
 def test_defaults_are_off_on_port_1025_in_var_mail():

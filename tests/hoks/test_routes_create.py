@@ -264,3 +264,19 @@ class TestValidointi:
             f"{API}/validointi", json=hoks_body(*learner), headers={"Caller-Id": "x"}
         )
         assert response.status_code == 401
+
+    def test_only_for_study_rights_of_the_clients_own_organisations(
+        self, client, clients, world, learner
+    ):
+        # Another provider's client could otherwise probe this learner's study right.
+        body = hoks_body(*learner)
+        for organisaatio, role in ((world.oppilaitos_3, "CRUD"), (world.oppilaitos_1, "READ")):
+            refused = client.post(
+                f"{API}/validointi", json=body, headers=clients.headers(organisaatio, role)
+            )
+            assert refused.status_code == 403
+            assert "opiskeluoikeus-oid" in refused.json()["error"]
+        own = client.post(
+            f"{API}/validointi", json=body, headers=clients.headers(world.koulutustoimija_1)
+        )
+        assert own.status_code == 200

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from ehoks.errors import BadRequest
 from tests.conftest import API
 from tests.factories import OPH, hoks_body, tyopaikkajakso
 
@@ -265,12 +266,36 @@ class TestPaged:
         )
         assert response.json()["data"]["result"] == []
 
-    def test_read_only_client_of_any_organisation_may_read_the_feed(
+    def test_only_a_client_with_the_vipunen_right_reads_the_feed(
         self, client, clients, created, world
     ):
-        response = client.get(
-            f"{API}/hoks/paged", headers=clients.headers(world.oppilaitos_3, "READ")
-        )
+        # D14 fixed: the original gave every HOKS (anonymised) to any service client.
+        for organisaatio, role in ((world.oppilaitos_3, "READ"), (world.koulutustoimija_1, "CRUD")):
+            refused = client.get(f"{API}/hoks/paged", headers=clients.headers(organisaatio, role))
+            assert refused.status_code == 403
+            assert "VIPUNEN" in refused.json()["error"]
+        statistics = clients.headers(OPH, "VIPUNEN")
+        assert client.get(f"{API}/hoks/paged", headers=statistics).status_code == 200
+        # The right is to the anonymised feed only: no HOKS in full.
+        hoks_id, _ = created
+        assert client.get(f"{API}/hoks/{hoks_id}", headers=statistics).status_code == 401
+
+    def test_the_vipunen_role_is_given_on_the_oph_root_only(self, clients, world):
+        with pytest.raises(BadRequest, match="OPH organisation"):
+            clients.headers(world.oppilaitos_1, "VIPUNEN")
+
+    @pytest.mark.parametrize("amount", [0, 1001, 100_000])
+    def test_page_size_out_of_bounds_is_refused_naming_the_bound(
+        self, client, headers, created, amount
+    ):
+        response = client.get(f"{API}/hoks/paged?amount={amount}", headers=headers)
+        assert response.status_code == 400
+        body = response.json()
+        assert "amount" in body["errors"]
+        assert ("1000" if amount > 1 else "1") in str(body["errors"]["amount"])
+
+    def test_the_largest_page_is_served(self, client, headers, created):
+        response = client.get(f"{API}/hoks/paged?amount=1000", headers=headers)
         assert response.status_code == 200
 
 

@@ -51,7 +51,7 @@ def test_soft_delete_hides_the_hoks_and_reserves_the_study_right(db, deps, creat
     with transaction(make_session_factory(db)) as session, pytest.raises(ArchivedHoksExists):
         hoks_service.create(session, SYSTEM, hoks_body(*learner), deps)
     with transaction(make_session_factory(db)) as session:
-        page = hoks_service.paged(session)
+        page = hoks_service.paged(session, SYSTEM)
     assert page["result"][0]["poistettu"]
     assert page["result"][0]["hankittavat-ammat-tutkinnon-osat"] == []
 

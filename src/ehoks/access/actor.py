@@ -22,10 +22,13 @@ ROLE_PRIVILEGES: dict[str, frozenset[str]] = {
     "READ": frozenset({"read"}),
     "HOKS_DELETE": frozenset({"hoks_delete"}),
     "OPHPAAKAYTTAJA": frozenset({"read", "write", "update", "delete"}),
+    # The anonymised Vipunen feed of every HOKS (national statistics), and nothing else.
+    "VIPUNEN": frozenset({"statistics"}),
 }
 SUPERUSER_ROLE = "OPHPAAKAYTTAJA"
 # Roles a token client can be given (super user and delete come through CAS/OIDC role strings).
-CLIENT_ROLES = ("CRUD", "READ")
+# VIPUNEN is given only on the OPH root (``access.service.create_client``).
+CLIENT_ROLES = ("CRUD", "READ", "VIPUNEN")
 
 _ROLE_STRING = re.compile(r"^ROLE_APP_EHOKS_([A-Z_]+)_(1\.2\.246\.562\.10\.\d+)$")
 

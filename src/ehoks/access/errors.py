@@ -69,3 +69,23 @@ class UnsupportedGrantType(BadRequest):
 class ClientNotFound(NotFound):
     def __init__(self, client_id: str) -> None:
         super().__init__(f"No service client {client_id!r}")
+
+
+class NotOwnOrganisation(Forbidden):
+    """``/validointi`` of a study right of an organisation the client may not write."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "opiskeluoikeus-oid: this client may validate only study rights of organisations "
+            "it may write HOKSes for"
+        )
+
+
+class NoStatisticsRight(Forbidden):
+    """The Vipunen feed without the right to it."""
+
+    def __init__(self, oph_oid: str) -> None:
+        super().__init__(
+            "The Vipunen feed (/hoks/paged) needs the VIPUNEN role (or read) on the OPH "
+            f"organisation {oph_oid}"
+        )

@@ -39,7 +39,13 @@ from ehoks.access.actor import (
     StudentActor,
     SystemActor,
 )
-from ehoks.access.errors import NoAccess, NotOwnHoks, NotPermitted
+from ehoks.access.errors import (
+    NoAccess,
+    NoStatisticsRight,
+    NotOwnHoks,
+    NotOwnOrganisation,
+    NotPermitted,
+)
 
 Privilege = Literal["read", "write", "update", "delete"]
 Action = Literal[
@@ -228,6 +234,26 @@ def require_hoks_privilege(
 ) -> None:
     if privilege not in privileges_on(actor, organisaatio_path):
         raise NoAccess()
+
+
+def require_validation_privilege(actor: Actor, organisaatio_path: Iterable[str] | None) -> None:
+    """``/validointi`` is a create that stores nothing: allowed for the study rights of the
+    organisations the caller may create HOKSes for, so it cannot probe other providers'
+    study rights (403)."""
+    if "write" not in privileges_on(actor, organisaatio_path):
+        raise NotOwnOrganisation()
+
+
+def require_statistics_feed(actor: Actor) -> None:
+    """The anonymised Vipunen feed of every HOKS: the VIPUNEN role, or read, held directly
+    on the OPH root (a reader there reads every HOKS in full anyway); 403 otherwise."""
+    if isinstance(actor, SystemActor):
+        return
+    if isinstance(actor, ServiceClientActor | CasServiceActor | OfficialActor):
+        direct = _privileges(actor.grants, {OPH_ORGANISAATIO_OID})
+        if direct & {"statistics", "read"}:
+            return
+    raise NoStatisticsRight(OPH_ORGANISAATIO_OID)
 
 
 def require_oph_privilege(actor: Actor, privilege: Privilege) -> None:

@@ -21,6 +21,15 @@ class ServiceClientRepository:
     def get(self, client_id: str) -> ServiceClient | None:
         return self.session.get(ServiceClient, client_id)
 
+    def is_active(self, client_id: str) -> bool:
+        """Whether the client exists and is not disabled (one primary-key read)."""
+        row = self.session.execute(
+            select(ServiceClient.client_id).where(
+                ServiceClient.client_id == client_id, ServiceClient.disabled_at.is_(None)
+            )
+        ).first()
+        return row is not None
+
     def add(self, client: ServiceClient) -> ServiceClient:
         self.session.add(client)
         self.session.flush()

@@ -4,7 +4,9 @@ without the secrets the original wrote there.
 Kept: time, status, method, path, query, duration, caller-id, user agent, remote and forwarded
 addresses, request id. Left out or masked: the session cookie (the original logged its value),
 login-link tokens in paths, and CAS tickets, OpenID codes and states in queries — each of them
-would let a log reader take over a login. Request bodies are never logged.
+would let a log reader take over a login; and personal data: person OIDs and e-mail addresses
+in paths and queries, and the search terms typed to find a learner (the original logged them).
+Request bodies are never logged.
 """
 
 from __future__ import annotations
@@ -19,22 +21,29 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ehoks.logsafe import redact
+
 log = logging.getLogger("ehoks.access")
 
 SECRET_QUERY_KEYS = frozenset({"ticket", "code", "state", "logout_token", "token"})
+# Free text a person types to find a learner: a name, an address (personal data).
+PERSONAL_QUERY_KEYS = frozenset({"nimi", "haku", "hakusana", "sahkoposti", "q"})
 _SECRET_PATHS = re.compile(r"^(/ehoks/sahkoposti/)[^/]+")
 MASK = "…"
 
 
 def redact_path(path: str) -> str:
-    return _SECRET_PATHS.sub(rf"\g<1>{MASK}", path)
+    """Login-link tokens, person OIDs and e-mail addresses masked (the request id leads to
+    the audit trail, which names the learner)."""
+    return redact(_SECRET_PATHS.sub(rf"\g<1>{MASK}", path))
 
 
 def redact_query(query: str) -> str:
     if not query:
         return ""
     pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, MASK if k.lower() in SECRET_QUERY_KEYS else v) for k, v in pairs])
+    masked = SECRET_QUERY_KEYS | PERSONAL_QUERY_KEYS
+    return urlencode([(k, MASK if k.lower() in masked else redact(v)) for k, v in pairs])
 
 
 class AccessLogMiddleware:

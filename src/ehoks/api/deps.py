@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Depends, Request
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -26,16 +27,19 @@ from ehoks.access.actor import (
     grants_from_roles,
 )
 from ehoks.access.errors import CsrfRejected, NoSession, NotPermitted
-from ehoks.access.service import authenticate_bearer
+from ehoks.access.service import authenticate_bearer, require_active_client
 from ehoks.audit.appender import BatchAppender
 from ehoks.audit.service import append
 from ehoks.audit.trail import AuditTrail, as_failed
 from ehoks.auth import sessions
 from ehoks.auth.clients import AuthClients
 from ehoks.config import Settings
+from ehoks.db import is_lock_timeout
 from ehoks.errors import BadRequest, EhoksError, Forbidden, Unauthenticated, ValidationFailed
 from ehoks.hoks.service import Deps
 from ehoks.hoks.service.common import now_utc
+from ehoks.logsafe import describe_error
+from ehoks.ratelimit.service import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,15 @@ class AppState:
     deps: Deps
     auth: AuthClients
     read_audit: BatchAppender
+    lookups: sessionmaker[Session]
+    """One-statement reads outside a request's transaction (autocommit on PostgreSQL)."""
+    impatient_writes: sessionmaker[Session]
+    """Writes a read may skip rather than wait for on SQLite (a session's last-seen time)."""
+    limiter: RateLimiter
+
+    def require_active_client(self, client_id: str) -> None:
+        with self.lookups.begin() as session:
+            require_active_client(session, client_id)
 
     @contextmanager
     def read(self, trail: AuditTrail | None = None) -> Iterator[Session]:
@@ -102,8 +115,8 @@ class AppState:
         try:
             with self.write_sessions.begin() as session:
                 append(session, as_failed(attempted, error=status, outcome=outcome))
-        except Exception:  # the request fails anyway; don't hide its own error
-            log.exception("could not audit a failed request")
+        except Exception as failure:  # the request fails anyway; don't hide its own error
+            log.error("could not audit a failed request: %s", describe_error(failure))
 
 
 async def app_state(request: Request) -> AppState:
@@ -112,6 +125,13 @@ async def app_state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(app_state)]
+
+
+def source_address(request: Request) -> str:
+    """The caller's network address, a secondary key of the rate limits. Behind a proxy,
+    uvicorn's ``--proxy-headers --forwarded-allow-ips=<the proxy>`` makes it the client's own
+    (docs/operations.md); otherwise every caller would share the proxy's."""
+    return request.client.host if request.client else "unknown"
 
 
 class RequestParsingError(BadRequest):
@@ -192,8 +212,11 @@ async def _service_client(request: Request, state: State) -> OrganisationActor:
         grants = grants_from_roles(user.roles)
         actor = CasServiceActor(user.username, user.oid_henkilo or "", grants)
     else:
-        # Async on purpose: a JWT check is a few microseconds of CPU, cheaper than a thread hop.
-        actor = authenticate_bearer(request.headers.get("authorization"), state.settings)
+        token_actor = authenticate_bearer(request.headers.get("authorization"), state.settings)
+        # A valid signature is not enough: the client may have been disabled since. One
+        # primary-key read per request, so revocation takes effect at once.
+        await run_in_threadpool(state.require_active_client, token_actor.client_id)
+        actor = token_actor
     trail_of(request).actor = actor
     return actor
 
@@ -212,8 +235,14 @@ def _load_session(request: Request, state: AppState) -> sessions.LoggedIn | None
     with state.read() as session:
         logged_in, stale = sessions.load(session, token, settings=state.settings.session, now=now)
     if logged_in is not None and stale:
-        with state.write() as session:
-            sessions.touch(session, logged_in.id, now)
+        try:
+            with state.impatient_writes.begin() as session:
+                sessions.touch(session, logged_in.id, now)
+        except OperationalError as exc:
+            # A writer holds SQLite's lock: a read does not wait for it. The last-seen time is
+            # written on a later request (it matters at a resolution of minutes).
+            if not is_lock_timeout(exc):
+                raise
     return logged_in
 
 

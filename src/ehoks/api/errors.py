@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ehoks.api.responses import OrjsonResponse
 from ehoks.errors import EhoksError
+from ehoks.logsafe import describe_error, frames, redact
 
 log = logging.getLogger("ehoks.api")
 
@@ -41,14 +42,16 @@ def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> Non
             return None
         try:
             return pages.render(request, status, exc)
-        except Exception:  # an error page that fails must not hide the original error
-            log.exception("could not render the error page")
+        except Exception as failure:  # an error page that fails must not hide the original
+            log.error(
+                "could not render the error page: %s\n%s", describe_error(failure), frames(failure)
+            )
             return None
 
     @app.exception_handler(EhoksError)
     async def _ehoks_error(request: Request, exc: EhoksError) -> Response:
         if exc.status_code >= 500 and exc.status_code != 503:
-            log.error("request failed: %s", exc.detail)
+            log.error("request failed: %s", redact(exc.detail))
         return as_page(request, exc.status_code, exc) or OrjsonResponse(
             exc.body(), exc.status_code, exc.headers
         )
@@ -72,7 +75,7 @@ def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> Non
     @app.exception_handler(InterfaceError)
     async def _database_unavailable(request: Request, exc: Exception) -> Response:
         # The transaction was rolled back (or never started): nothing of the request was saved.
-        log.error("database unavailable: %s", exc)
+        log.error("database unavailable: %s", describe_error(exc))
         return as_page(request, 503, None) or OrjsonResponse(
             {"error": "Database unavailable. Nothing was saved; try again shortly."},
             503,
@@ -81,7 +84,9 @@ def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> Non
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error", exc_info=exc)
+        # Not log.exception: the message of a database or validation error quotes the values
+        # (personal data); the type, SQLSTATE and frames locate the fault.
+        log.error("unexpected error: %s\n%s", describe_error(exc), frames(exc))
         return as_page(request, 500, None) or OrjsonResponse(
             {"type": "unknown-exception", "class": type(exc).__name__}, 500
         )

@@ -7,6 +7,11 @@ everything queued meanwhile in one transaction. Each caller still waits until it
 committed and gets the failure if the batch failed, so a read is never answered without its
 audit event. Writes keep appending in their own transaction (the change and its event commit
 together). One appender per process; its thread starts on first use.
+
+On SQLite the appender is given a spool (``audit.spool``): when a writer holds the database's
+write lock for more than a moment, the batch is committed to the spool instead, the readers are
+answered, and the spooled events join the chain as soon as the lock is free (retried every
+``RETRY_SECONDS`` and after every batch). A read therefore never waits for a writer.
 """
 
 from __future__ import annotations
@@ -14,17 +19,25 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ehoks.audit.service import AuditRecord, append
+from ehoks.audit.spool import AuditSpool
+from ehoks.db import is_lock_timeout
+from ehoks.logsafe import describe_error
 
 log = logging.getLogger(__name__)
 
 # Bounded so that one transaction stays short even when thousands of reads queue at once.
 MAX_BATCH_EVENTS = 500
+# Spooled batches moved into the chain per transaction.
+MAX_MOVED_BATCHES = 200
+RETRY_SECONDS = 0.5
 
 
 @dataclass
@@ -35,15 +48,27 @@ class _Pending:
 
 
 class BatchAppender:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], *, spool: AuditSpool | None = None
+    ) -> None:
+        """``session_factory``: write sessions for the chain. With a ``spool`` they must give
+        way quickly (``db.impatient_session_factory``), since a lock timeout is what sends a
+        batch to the spool."""
         self._sessions = session_factory
+        self._spool = spool
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._start_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        # Whether the spool may hold events not yet in the chain (so the thread retries).
+        self._spooled = spool is not None and spool.exists()
+        # Until when the write lock is taken to be busy (the last try found it held): batches
+        # go straight to the spool meanwhile, so only the first read behind a long writer
+        # waits the impatient sessions' moment.
+        self._busy_until = 0.0
 
     def append(self, records: Sequence[AuditRecord]) -> None:
-        """Append ``records`` to the chain; returns once they are committed, or raises what
-        made their batch fail."""
+        """Append ``records`` to the chain (or, on SQLite behind a writer, the spool); returns
+        once they are committed, or raises what made their batch fail."""
         if not records:
             return
         self._ensure_thread()
@@ -59,6 +84,10 @@ class BatchAppender:
         if thread is not None:
             self._queue.put(None)
             thread.join(timeout=10)
+        if self._spool is not None:
+            if self._spooled:
+                self._move_spooled()
+            self._spool.close()
 
     def _ensure_thread(self) -> None:
         with self._start_lock:
@@ -70,11 +99,17 @@ class BatchAppender:
 
     def _run(self) -> None:
         while True:
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=RETRY_SECONDS if self._spooled else None)
+            except queue.Empty:
+                self._move_spooled()
+                continue
             if first is None:
                 return
             batch, stop = self._gather(first)
             self._append(batch)
+            if self._spooled and time.monotonic() >= self._busy_until:
+                self._move_spooled()
             if stop:
                 return
 
@@ -93,13 +128,46 @@ class BatchAppender:
         return batch, False
 
     def _append(self, batch: list[_Pending]) -> None:
+        records = [record for pending in batch for record in pending.records]
         try:
-            with self._sessions.begin() as session:
-                append(session, [record for pending in batch for record in pending.records])
+            if self._spool is not None and time.monotonic() < self._busy_until:
+                self._spool.put(records)
+                self._spooled = True
+                return
+            try:
+                with self._sessions.begin() as session:
+                    append(session, records)
+            except OperationalError as exc:
+                if self._spool is None or not is_lock_timeout(exc):
+                    raise
+                self._busy_until = time.monotonic() + RETRY_SECONDS
+                self._spool.put(records)
+                self._spooled = True
         except BaseException as exc:  # every waiting request must hear of it
-            log.warning("audit batch of %d request(s) failed: %s", len(batch), exc)
+            log.warning("audit batch of %d request(s) failed: %s", len(batch), describe_error(exc))
             for pending in batch:
                 pending.error = exc
         finally:
             for pending in batch:
                 pending.done.set()
+
+    def _move_spooled(self) -> None:
+        """Move what the spool holds into the chain, while the write lock is free."""
+        spool = self._spool
+        if spool is None:
+            return
+        try:
+            while True:
+                with self._sessions.begin() as session:
+                    mark, moved = spool.move(session, MAX_MOVED_BATCHES)
+                spool.forget(mark)
+                if moved < MAX_MOVED_BATCHES:
+                    self._spooled = False
+                    return
+        except OperationalError as exc:
+            if is_lock_timeout(exc):
+                self._busy_until = time.monotonic() + RETRY_SECONDS
+            else:
+                log.warning("could not move spooled audit events: %s", describe_error(exc))
+        except Exception as exc:  # kept in the spool; tried again
+            log.warning("could not move spooled audit events: %s", describe_error(exc))

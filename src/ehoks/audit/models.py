@@ -35,3 +35,14 @@ class AuditEvent(Base):
     changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonDocument)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditSpoolMark(Base):
+    """How far the read events spooled beside a SQLite database (``audit.spool``) have been
+    moved into the chain. Written in the same transaction as the moved events, so a crash
+    between that commit and the spool's own clean-up never appends an event twice."""
+
+    __tablename__ = "audit_spool_mark"
+
+    spool_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)

@@ -210,6 +210,13 @@ def describe(session: Session, token: str, *, now: datetime) -> ChallengeInfo:
     )
 
 
+def link_address(session: Session, token: str, *, now: datetime) -> str:
+    """The address a usable link was sent to (for the per-address limits; never shown).
+    Raises as ``describe`` does."""
+    _require_aware(now)
+    return _usable(EmailChallengeRepository(session).get(_lookup_id(token)), now).sahkoposti
+
+
 def send_code(
     session: Session,
     mailer: Mailer,

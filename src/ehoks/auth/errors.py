@@ -10,7 +10,7 @@ must not swallow a login provider's outage as if it were one.
 
 from __future__ import annotations
 
-from ehoks.errors import BadRequest, EhoksError, Unauthenticated
+from ehoks.errors import BadRequest, EhoksError, Forbidden, Unauthenticated
 
 
 class TicketRejected(Unauthenticated):
@@ -66,3 +66,10 @@ class CasUnavailable(IdentityProviderUnavailable):
 class OidcUnavailable(IdentityProviderUnavailable):
     def __init__(self, reason: str) -> None:
         super().__init__("OpenID provider", reason)
+
+
+class AccessWithdrawn(Forbidden):
+    """The person's access to this service has been withdrawn (``ehoks users disable``)."""
+
+    def __init__(self) -> None:
+        super().__init__("Access to this service has been withdrawn from this user")

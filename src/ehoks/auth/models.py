@@ -63,3 +63,15 @@ class EmailChallenge(Base):
     link_expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     code_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DisabledUser(Base):
+    """A person whose access is withdrawn here at once (an official who left, say), whatever
+    their CAS or OpenID provider still says: their sessions end and they cannot log in."""
+
+    __tablename__ = "disabled_user"
+
+    # As ``user_session.subject``: the person's OID, or a verified e-mail address.
+    subject: Mapped[str] = mapped_column(String(320), primary_key=True)
+    disabled_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reason: Mapped[str | None] = mapped_column(String(200))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ehoks.auth.models import LoginAttempt, UserSession
+from ehoks.auth.models import DisabledUser, LoginAttempt, UserSession
 from ehoks.hoks.models import Hoks, HoksTyopaikkajakso
 from ehoks.oppijaindex.models import IndexOppija
 
@@ -19,6 +19,18 @@ class SessionRepository:
 
     def get(self, session_id: str) -> UserSession | None:
         return self.session.get(UserSession, session_id)
+
+    def get_unless_disabled(self, session_id: str) -> UserSession | None:
+        """The session, unless its person has been disabled since it was created (one
+        statement: the check costs a request no extra round trip)."""
+        return self.session.scalars(
+            select(UserSession).where(
+                UserSession.id == session_id,
+                ~select(DisabledUser.subject)
+                .where(DisabledUser.subject == UserSession.subject)
+                .exists(),
+            )
+        ).first()
 
     def add(self, row: UserSession) -> None:
         self.session.add(row)
@@ -67,6 +79,26 @@ class SessionRepository:
         return _count(
             self.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at <= before))
         )
+
+
+class DisabledUserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, subject: str) -> DisabledUser | None:
+        return self.session.get(DisabledUser, subject)
+
+    def add(self, row: DisabledUser) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def delete(self, subject: str) -> int:
+        return _count(
+            self.session.execute(delete(DisabledUser).where(DisabledUser.subject == subject))
+        )
+
+    def list(self) -> list[DisabledUser]:
+        return list(self.session.scalars(select(DisabledUser).order_by(DisabledUser.disabled_at)))
 
 
 def _count(result: Any) -> int:

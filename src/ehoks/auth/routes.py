@@ -16,15 +16,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ehoks.access.actor import Actor, EmailActor, OfficialActor
-from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, trail_of
+from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, source_address, trail_of
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.auth import revocation, sessions
 from ehoks.auth import service as login
-from ehoks.auth import sessions
 from ehoks.auth.cas import parse_logout_request
 from ehoks.auth.errors import BadLogoutRequest
 from ehoks.auth.oidc import OidcClient
 from ehoks.errors import NotFound
 from ehoks.hoks.service.common import now_utc
+from ehoks.ratelimit.service import Check
 from ehoks.web.render import check_form_csrf, page
 
 router = APIRouter(tags=["login"])
@@ -68,6 +69,7 @@ def start_session(
     now = now_utc()
     trail.actor = actor
     with state.write(trail) as session:
+        revocation.require_not_disabled(session, actor)
         old = request.cookies.get(sessions.COOKIE_NAME)
         if old:
             sessions.end(session, sessions.token_id(old))
@@ -89,6 +91,13 @@ def start_session(
         path="/",
     )
     return response
+
+
+def limit_logins(request: Request, state: State) -> None:
+    """Count a login step (its start or the identity provider's callback) against the
+    per-address limit: each forged ticket costs a call to CAS, each start a stored attempt."""
+    limit = state.settings.rate_limits.login_per_ip
+    state.limiter.hit(Check("login-per-source", limit, source_address(request)))
 
 
 def _clear_cookies(response: Response) -> Response:
@@ -165,9 +174,11 @@ def dev_login(
 @router.get("/ehoks/kirjaudu/{realm}", summary="Start a login at the identity provider")
 def begin_login(
     realm: Realm,
+    request: Request,
     state: State,
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
+    limit_logins(request, state)
     settings = state.settings
     protocol = (
         settings.login_protocol_virkailija
@@ -205,6 +216,7 @@ def virkailija_cas_callback(
     ticket: Annotated[str, Query()],
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
+    limit_logins(request, state)
     back = _safe_return(return_to)
     service = _cas_service(state.settings.public_url, VIRKAILIJA_CAS_CALLBACK, back)
     user = state.auth.cas.validate(ticket, service)
@@ -228,6 +240,7 @@ def oppija_cas_callback(
     ticket: Annotated[str, Query()],
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
+    limit_logins(request, state)
     back = _safe_return(return_to)
     service = _cas_service(state.settings.public_url, OPPIJA_CAS_CALLBACK, back)
     oppija = state.auth.cas.validate_oppija(ticket, service)
@@ -283,6 +296,7 @@ def oidc_callback(
     code: Annotated[str, Query()],
     state_param: Annotated[str, Query(alias="state")],
 ) -> RedirectResponse:
+    limit_logins(request, state)
     client = _oidc(state, realm)
     with state.write() as session:
         attempt = login.take_login(session, state_param, provider=realm, now=now_utc())

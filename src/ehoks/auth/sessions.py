@@ -99,10 +99,11 @@ def load(
     session: Session, token: str | None, *, settings: SessionSettings, now: datetime
 ) -> tuple[LoggedIn | None, bool]:
     """The valid session for a cookie value, and whether its last-seen time should be
-    written (``touch``). Expired sessions are treated as absent (and purged by the job)."""
+    written (``touch``). Expired sessions, and those of a person disabled since
+    (``auth.revocation``), are treated as absent (and purged by the job)."""
     if not token:
         return None, False
-    row = SessionRepository(session).get(token_id(token))
+    row = SessionRepository(session).get_unless_disabled(token_id(token))
     if row is None:
         return None, False
     idle_limit = row.last_seen_at + timedelta(minutes=settings.idle_minutes)

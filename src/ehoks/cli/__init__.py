@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ehoks.cli import audit, clients, db, demo, jobs, registry, serve
+from ehoks.cli import audit, clients, db, demo, jobs, registry, serve, users
 from ehoks.cli.context import CliContext
 from ehoks.config import load_settings
 
@@ -17,6 +17,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(registry.app, name="registry")
 app.add_typer(clients.app, name="clients")
+app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
 app.command("serve")(serve.serve)

@@ -19,7 +19,11 @@ def create(
     ctx: typer.Context,
     name: str = typer.Option(..., help="The system's name, e.g. 'Primus / Keuda'"),
     organisation: str = typer.Option(..., help="Organisation OID the role applies to"),
-    role: str = typer.Option(..., help="CRUD or READ; covers the organisation and all below it"),
+    role: str = typer.Option(
+        ...,
+        help="CRUD or READ (covers the organisation and all below it), or VIPUNEN (the "
+        "anonymised statistics feed; on the OPH organisation only)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the credentials as JSON"),
 ) -> None:
     """Register a client. The secret is printed once and stored only as a hash."""
@@ -57,7 +61,8 @@ def list_clients(ctx: typer.Context) -> None:
 def disable(
     ctx: typer.Context, client_id: str = typer.Argument(..., help="The client's id")
 ) -> None:
-    """Stop issuing tokens to a client; tokens already issued expire within their lifetime."""
+    """Disable a client at once: no new tokens, and its tokens are refused from the next
+    request on."""
     context = cli_context(ctx)
     try:
         with transaction(context.session_factory) as session:

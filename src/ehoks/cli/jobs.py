@@ -14,6 +14,7 @@ from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.hoks import cleanup
 from ehoks.hoks.service.common import Deps, now_utc, today_in_finland
+from ehoks.ratelimit.service import RateLimiter
 from ehoks.registries import build_registries
 from ehoks.registries.http import close_registries
 
@@ -104,11 +105,16 @@ def _trail() -> AuditTrail:
 
 @app.command("purge-sessions")
 def purge_sessions(ctx: typer.Context) -> None:
-    """Delete expired sessions, abandoned OpenID logins and expired e-mail login links (run
-    daily). Expired ones already let no one in; this only keeps the tables small."""
+    """Delete expired sessions, abandoned OpenID logins, expired e-mail login links and the
+    rate-limit counters of ended windows (run daily). Expired ones already let no one in; this
+    only keeps the tables small."""
     context = cli_context(ctx)
     now = now_utc()
     with transaction(context.session_factory) as session:
         ended = sessions.purge_expired(session, settings=context.settings.session, now=now)
         links = email_login.purge_expired(session, now=now)
-    rprint(f"removed {ended} expired session(s) and {links} expired login link(s)")
+        counters = RateLimiter(context.session_factory).purge(session)
+    rprint(
+        f"removed {ended} expired session(s), {links} expired login link(s) and {counters} "
+        "rate-limit counter(s)"
+    )

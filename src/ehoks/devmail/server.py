@@ -37,7 +37,8 @@ class _KeepingHandler:
         except OSError:
             log.exception("mail catcher could not keep a mail in %s", self._directory)
             return "451 4.3.0 Could not keep the mail"
-        log.info("mail catcher kept %s for %s", mail_id, ", ".join(envelope.rcpt_tos))
+        # The addresses are in the kept mail; a log line names none (personal data).
+        log.info("mail catcher kept %s for %d recipient(s)", mail_id, len(envelope.rcpt_tos))
         return f"250 2.0.0 Kept as {mail_id}"
 
 

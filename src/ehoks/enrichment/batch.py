@@ -30,6 +30,7 @@ from ehoks.errors import RegistryUnavailable
 from ehoks.hoks.schemas.entities import ENTITIES
 from ehoks.hoks.schemas.primitives import KOODI_URIT
 from ehoks.hoks.schemas.spec import ROOT
+from ehoks.logsafe import describe_error, frames
 from ehoks.registries.ports import (
     Koodi,
     KoulutuksenOsa,
@@ -263,8 +264,13 @@ class Resolver:
         except RegistryUnavailable as exc:
             log.info("Enrichment: %s", exc.detail)
             return Answer(failure="unavailable")
-        except Exception:
-            log.exception("Enrichment: a %s lookup failed unexpectedly", registry)
+        except Exception as exc:
+            log.error(
+                "Enrichment: a %s lookup failed unexpectedly: %s\n%s",
+                registry,
+                describe_error(exc),
+                frames(exc),
+            )
             return Answer(failure="unavailable")
         return Answer(failure="not-found") if value is None else Answer(value=value)
 

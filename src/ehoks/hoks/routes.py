@@ -19,6 +19,8 @@ from ehoks.hoks.service import etag
 from ehoks.jatko import service as jatko_service
 
 router = APIRouter()
+# The Vipunen feed's largest page (the original clamped larger ones to this silently).
+MAX_PAGE = 1000
 
 HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
 ModuleId = Annotated[str, Path(description="The part's module-id (UUID)")]
@@ -95,13 +97,20 @@ def list_hoks_paged(
     actor: ServiceClient,
     state: State,
     trail: Trail,
-    amount: Annotated[int, Query()] = 500,
+    amount: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_PAGE,
+            description=f"HOKSes per page, 1 to {MAX_PAGE} (a larger one is refused with 400)",
+        ),
+    ] = 500,
     from_id: Annotated[int, Query(alias="from-id")] = 0,
     updated_after: Annotated[datetime | None, Query(alias="updated-after")] = None,
 ) -> OrjsonResponse:
     with state.read(trail) as session:
         page = hoks_service.paged(
-            session, from_id=from_id, amount=amount, updated_after=updated_after
+            session, actor, from_id=from_id, amount=amount, updated_after=updated_after
         )
         trail.record(
             operation="read",

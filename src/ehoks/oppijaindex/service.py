@@ -131,9 +131,8 @@ def onr_merge(
         indexed.nimi = henkilo.nimi
         indexed.updated_at = now
     if henkilo.is_duplicate:
-        log.warning(
-            "onr merge: %s is itself a duplicate of %s; nothing moved", oid, henkilo.master_oid
-        )
+        # No OIDs in the log line (personal data); the caller's answer names them.
+        log.warning("onr merge: the learner is itself a duplicate of another; nothing moved")
         return summary
     hoks_repository = HoksRepository(session)
     for slave in registries.onr.get_slave_oids(oid):

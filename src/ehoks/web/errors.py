@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from ehoks.access.errors import CsrfRejected
 from ehoks.errors import EhoksError
+from ehoks.ratelimit.errors import RateLimited
 from ehoks.web.render import page
 
 # Addresses of the services' JSON APIs: their errors stay JSON whatever the client accepts.
@@ -38,5 +39,7 @@ def error_page(request: Request, status_code: int, error: Exception | None = Non
         "status": shown,
         "reason": "csrf" if isinstance(error, CsrfRejected) else None,
         "back_to": request.url.path if request.method == "GET" else None,
+        # Whole minutes, rounded up: "try again in about 1 min" rather than "in 17 s".
+        "retry_minutes": -(-error.retry_after // 60) if isinstance(error, RateLimited) else None,
     }
     return page(request, "errors/error.html", context, status_code=status_code, headers=headers)

@@ -33,11 +33,17 @@ STATIC_DIR = Path(__file__).parent / "static"
 PAGE_ERRORS = PageErrors(is_page=is_page_request, render=error_page)
 
 
-def install(app: FastAPI, *, exempt_prefixes: tuple[str, ...]) -> None:
+def install(
+    app: FastAPI, *, exempt_prefixes: tuple[str, ...], cacheable_prefixes: tuple[str, ...] = ()
+) -> None:
     """``exempt_prefixes``: HTML that is not ours (the API documentation) and keeps its own
-    headers."""
+    script policy; ``cacheable_prefixes``: static files besides ours that may be cached."""
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="web-static")
-    app.add_middleware(WebMiddleware, exempt_prefixes=exempt_prefixes)
+    app.add_middleware(
+        WebMiddleware,
+        exempt_prefixes=exempt_prefixes,
+        cacheable_prefixes=(STATIC_PATH, *cacheable_prefixes),
+    )
 
 
 def routers() -> list[APIRouter]:

@@ -15,7 +15,11 @@ import orjson
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor
-from ehoks.access.policy import require_hoks_privilege
+from ehoks.access.policy import (
+    require_hoks_privilege,
+    require_statistics_feed,
+    require_validation_privilege,
+)
 from ehoks.audit.diff import changes as document_changes
 from ehoks.audit.diff import soft_delete_changes, undo_delete_changes
 from ehoks.errors import ValidationFailed
@@ -233,6 +237,8 @@ def validate_only(actor: Actor, body: Any, deps: Deps) -> None:
     """``POST /validointi``: the create checks without storing anything."""
     body = require_object(body)
     opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
+    if opiskeluoikeus is not None:
+        require_validation_privilege(actor, organisaatio_path(opiskeluoikeus.oppilaitos_oid, deps))
     validate_hoks(body, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland())
 
 
@@ -356,13 +362,15 @@ def store_document(
 
 def paged(
     session: Session,
+    actor: Actor,
     *,
     from_id: int = 0,
     amount: int = 500,
     updated_after: datetime | None = None,
 ) -> dict[str, Any]:
-    """The anonymised Vipunen feed (reference 5.1, 3.11), soft-deleted HOKSes included."""
-    amount = max(1, min(1000, amount))
+    """The anonymised Vipunen feed (reference 5.1, 3.11), soft-deleted HOKSes included; only
+    for a caller with the right to it (D14 fixed). ``amount`` is bounded by the route."""
+    require_statistics_feed(actor)
     if updated_after is not None and updated_after.tzinfo is None:
         # The original also accepts a time without a zone (reference 2.1); we read it as UTC.
         updated_after = updated_after.replace(tzinfo=UTC)

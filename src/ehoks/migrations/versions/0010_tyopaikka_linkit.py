@@ -1,7 +1,7 @@
 """when the provider mailed the workplace instructor or assessor the link to their part
 
 Revision ID: 0010_tyopaikka_linkit
-Revises: 0008_virkailija_search_national
+Revises: 0009_abuse_limits
 Create Date: 2026-12-07 12:00:00.000000
 
 One row per "send the link" on the official's HOKS page (law 531/2017 § 109 a ¶2–3): which
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_tyopaikka_linkit"
-down_revision = "0008_virkailija_search_national"
+down_revision = "0009_abuse_limits"
 branch_labels = None
 depends_on = None
 

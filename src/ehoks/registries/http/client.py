@@ -24,6 +24,7 @@ from tenacity import (
 )
 
 from ehoks.errors import RegistryUnavailable
+from ehoks.logsafe import redact
 from ehoks.registries.http.resilience import CircuitBreaker
 from ehoks.registries.settings import RegistrySettings
 
@@ -160,9 +161,10 @@ class RegistryHttpClient:
             "%s answered %s %s with HTTP %s%s",
             self.registry,
             request.method,
-            request.url.copy_remove_param("ticket"),
+            # The path may name a learner (ONR, Koski): no person OID in a log line.
+            redact(str(request.url.copy_remove_param("ticket"))),
             response.status_code,
-            f" ({detail})" if detail else "",
+            f" ({redact(detail)})" if detail else "",
         )
         reason = f"it answered HTTP {response.status_code}" + (f", {detail}" if detail else "")
         return UnexpectedAnswer(
@@ -187,7 +189,7 @@ class RegistryHttpClient:
         try:
             return retrying(self._try_once, method, url, **request)
         except Unanswered as exc:
-            log.warning("%s unavailable: %s %s: %s", self.registry, method, url, exc.reason)
+            log.warning("%s unavailable: %s %s: %s", self.registry, method, redact(url), exc.reason)
             raise self.unavailable(exc.reason) from exc
 
     def _try_once(self, method: str, url: str, **request: Any) -> httpx.Response:

@@ -17,11 +17,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.access.policy import EmailGrants
-from ehoks.api.deps import CurrentSession, State, Trail
+from ehoks.api.deps import CurrentSession, State, Trail, source_address
 from ehoks.auth.email_login import mask_address
 from ehoks.enrichment.service import enrich
 from ehoks.errors import EhoksError, Forbidden
 from ehoks.hoks.service.common import today_in_finland
+from ehoks.ratelimit.service import Check
 from ehoks.sharing import errors, service
 from ehoks.sharing.models import Jako
 from ehoks.sharing.schemas import JAKOLINKKI
@@ -153,8 +154,15 @@ def send_login_link(
     request: Request, jako_id: JakoId, state: State, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     check_form_csrf(request, csrf_token)
+    limits = state.settings.rate_limits
     try:
         with state.write() as session:
+            address = service.peek(session, jako_id).vastaanottaja_sahkoposti
+            state.limiter.hit_in(
+                session,
+                Check("email-link-per-source", limits.email_link_per_ip, source_address(request)),
+                Check("email-link-per-recipient", limits.email_link_per_address, address),
+            )
             service.send_login_link(session, jako_id, state.deps, state.auth.mailer)
     except EhoksError as error:
         return _problem(request, error, jako_id)

@@ -24,7 +24,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.access.actor import EmailActor
-from ehoks.api.deps import CurrentSession, EmailUser, State, Trail
+from ehoks.api.deps import CurrentSession, EmailUser, State, Trail, source_address
 from ehoks.auth import email_login
 from ehoks.auth.email_errors import (
     CodeExpired,
@@ -40,6 +40,7 @@ from ehoks.auth.routes import start_session
 from ehoks.errors import EhoksError
 from ehoks.hoks.service.common import now_utc
 from ehoks.mail.errors import InvalidEmailAddress
+from ehoks.ratelimit.service import Check
 from ehoks.tyopaikka import service
 from ehoks.web import i18n
 from ehoks.web.hoksview import opinto_from_index
@@ -121,6 +122,7 @@ def request_link(
         address = email_login.normalise_address(typed) if typed else None
     except InvalidEmailAddress:
         address = None
+    limit_link_requests(request, state, address)
     if address is None:
         error = (
             N_("Kirjoita sähköpostiosoite.")
@@ -189,8 +191,16 @@ def send_code(
     csrf_token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     check_form_csrf(request, csrf_token)
+    limits = state.settings.rate_limits
     try:
         with state.write() as session:
+            address = email_login.link_address(session, token, now=now_utc())
+            # In the code's own transaction: a mail that could not be sent is not counted.
+            state.limiter.hit_in(
+                session,
+                Check("email-code-per-source", limits.email_code_per_ip, source_address(request)),
+                Check("email-code-per-recipient", limits.email_code_per_address, address),
+            )
             email_login.send_code(
                 session,
                 state.auth.mailer,
@@ -276,6 +286,17 @@ def verify_code(
         protocol="email-code",
         to=_landing(result.purpose, result.target),
     )
+
+
+def limit_link_requests(request: Request, state: State, address: str | None) -> None:
+    """Count a request for a login link against the limits per source address and, when the
+    form held one, per e-mail address, known or not (so a 429 tells nothing of who is
+    named where)."""
+    limits = state.settings.rate_limits
+    checks = [Check("email-link-per-source", limits.email_link_per_ip, source_address(request))]
+    if address is not None:
+        checks.append(Check("email-link-per-recipient", limits.email_link_per_address, address))
+    state.limiter.hit(*checks)
 
 
 def _code_error(candidate: str, length: int) -> str:

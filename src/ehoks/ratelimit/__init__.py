@@ -1,0 +1,1 @@
+"""Rate limits shared by every process of the service (fixed-window counters in the database)."""
