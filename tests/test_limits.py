@@ -657,3 +657,31 @@ def test_every_integer_parameter_of_every_route_is_bounded(app):
                 if "id" in param.name and upper is not None and upper > DB_INT_MAX:
                     unbounded.append(f"{prefix}{route.path} {param.name} beyond integer")
     assert unbounded == []
+
+
+# The data model itself, whatever surface it is reached from (the form, the CLI, the jobs).
+
+
+@pytest.mark.parametrize(
+    ("loc", "value", "message"),
+    [
+        ((*TJK, "tyopaikan-nimi"), "a\x00b", "contains a control character (U+0000)"),
+        ((*PERIOD, "osaamisen-hankkimistapa-koodi-uri"), "osaamisenhankkimistapa_\x00", None),
+        ((*PERIOD, "yksiloiva-tunniste"), "t" * 257, "too long (at most 256 characters)"),
+        ((*PERIOD, "osa-aikaisuustieto"), 2**31, "out of range (at most 2147483647)"),
+        ((*PERIOD, "alku"), "0001-01-01", "out of range (from 1900-01-01 to 2199-12-31)"),
+        (("hyvaksytty",), "0001-01-01T00:00:00+14:00", None),
+        (("hankittavat-ammat-tutkinnon-osat", 0, "opetus-ja-ohjaus-maara"), 1e300, None),
+    ],
+)
+def test_the_data_model_refuses_what_the_databases_cannot_hold(loc, value, message):
+    from ehoks.errors import ValidationFailed
+    from ehoks.hoks.schemas import validate_hoks
+
+    body = put_at(hoks_body("1.2.246.562.24.54450598189", "1.2.246.562.15.41024330544"), loc, value)
+    with pytest.raises(ValidationFailed) as raised:
+        validate_hoks(body, method="post")
+    problems = {p["path"]: p["message"] for p in raised.value.problems}
+    assert dotted(loc) in problems, problems
+    if message is not None:
+        assert problems[dotted(loc)] == message
