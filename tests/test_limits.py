@@ -685,3 +685,22 @@ def test_the_data_model_refuses_what_the_databases_cannot_hold(loc, value, messa
     assert dotted(loc) in problems, problems
     if message is not None:
         assert problems[dotted(loc)] == message
+
+
+def test_an_error_message_quoting_the_input_is_short(client, headers, learner, db):
+    oppija, _ = learner
+    body = hoks_body(oppija, "1.2.246.562.15." + "4" * 9000)
+    response = json_post(client, f"{API}/hoks", orjson.dumps(body), headers)
+    assert response.status_code == 400
+    assert len(response.content) < 1000
+    assert sum(stored(db).values()) == 0
+
+
+def test_the_limits_are_read_from_the_environment(monkeypatch):
+    from ehoks.config import load_settings
+
+    monkeypatch.setenv("EHOKS_LIMITS__MAX_BODY_BYTES", "123456")
+    monkeypatch.setenv("EHOKS_LIMITS__MAX_PAGE_SIZE", "50")
+    limits = load_settings().limits
+    assert (limits.max_body_bytes, limits.max_page_size) == (123456, 50)
+    assert (limits.max_json_depth, limits.max_json_items) == (32, 1000)
