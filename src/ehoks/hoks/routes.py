@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from ehoks.api.deps import JsonBody, ServiceClient, State, Trail
+from ehoks.api.params import HoksId, InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.errors import Gone
 from ehoks.hoks import service as hoks_service
@@ -17,12 +18,12 @@ from ehoks.hoks.errors import SchemaNotFound
 from ehoks.hoks.schemas import json_schemas
 from ehoks.hoks.service import etag
 from ehoks.jatko import service as jatko_service
+from ehoks.limits import DB_INT_MAX
 
 router = APIRouter()
 # The Vipunen feed's largest page (the original clamped larger ones to this silently).
-MAX_PAGE = 1000
 
-HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
+Version = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="A version number of the HOKS")]
 ModuleId = Annotated[str, Path(description="The part's module-id (UUID)")]
 IfMatch = Annotated[
     str | None,
@@ -98,16 +99,12 @@ def list_hoks_paged(
     state: State,
     trail: Trail,
     amount: Annotated[
-        int,
-        Query(
-            ge=1,
-            le=MAX_PAGE,
-            description=f"HOKSes per page, 1 to {MAX_PAGE} (a larger one is refused with 400)",
-        ),
+        int, Query(description="Page size, at most EHOKS_LIMITS__MAX_PAGE_SIZE")
     ] = 500,
-    from_id: Annotated[int, Query(alias="from-id")] = 0,
-    updated_after: Annotated[datetime | None, Query(alias="updated-after")] = None,
+    from_id: Annotated[int, Query(alias="from-id", ge=0, le=DB_INT_MAX)] = 0,
+    updated_after: Annotated[datetime | None, Query(alias="updated-after"), InstantInRange] = None,
 ) -> OrjsonResponse:
+    check_page_size(amount, "amount", state.settings.limits)
     with state.read(trail) as session:
         page = hoks_service.paged(
             session, actor, from_id=from_id, amount=amount, updated_after=updated_after
@@ -343,7 +340,7 @@ def list_hoks_versions(
     "/hoks/{hoks_id}/versiot/{version}", summary="A HOKS as it was at a version", tags=["hoks"]
 )
 def get_hoks_version(
-    hoks_id: HoksId, version: int, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, version: Version, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
     with state.read(trail) as session:
         data = hoks_service.get_version(

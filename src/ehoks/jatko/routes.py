@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.jatko import service as jatko
 
@@ -48,7 +49,7 @@ included in another, ended, already has a HOKS); 503 a registry down.
     tags=["hoks"],
 )
 def continuation_draft(
-    hoks_id: Annotated[int, Path(description="The earlier plan's HOKS id")],
+    hoks_id: HoksId,
     opiskeluoikeus_oid: Annotated[
         str,
         Query(

@@ -27,8 +27,10 @@ from ehoks.api.deps import (
     Student,
     Trail,
 )
+from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.hoks.service.common import today_in_finland
+from ehoks.limits import DB_INT_MAX
 from ehoks.sharing import schemas, service
 
 oppija_router = APIRouter(tags=["jaot"])
@@ -145,7 +147,7 @@ def _open(jako_id: str, actor: EmailActor, state: State, trail: Trail, laji: str
 
 @virkailija_router.get(ARVIOIJAT, summary="Assessors' e-mail addresses of a demonstration")
 def list_assessors(
-    hoks_id: int, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
     with state.read(trail) as session:
         rows = service.list_assessors(
@@ -156,7 +158,7 @@ def list_assessors(
 
 @virkailija_router.post(ARVIOIJAT, summary="Record a working-life assessor's e-mail address")
 def add_assessor(
-    hoks_id: int,
+    hoks_id: HoksId,
     module_id: ModuleId,
     body: JsonBody,
     actor: ServiceClient,
@@ -175,9 +177,9 @@ def add_assessor(
     f"{ARVIOIJAT}/{{arvioija_id}}", status_code=204, summary="Remove an assessor's address"
 )
 def remove_assessor(
-    hoks_id: int,
+    hoks_id: HoksId,
     module_id: ModuleId,
-    arvioija_id: int,
+    arvioija_id: Annotated[int, PathParam(ge=1, le=DB_INT_MAX, description="The address's id")],
     actor: ServiceClient,
     state: State,
     trail: Trail,
