@@ -11,7 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ehoks.access import service as access_service
 from ehoks.access.errors import InvalidClient, UnsupportedGrantType
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import AppState, State
+from ehoks.api.openapi import errors, ok
 from ehoks.api.responses import OrjsonResponse
 
 router = APIRouter()
@@ -21,6 +23,10 @@ router = APIRouter()
     "/oauth2/token",
     summary="Exchange a service client's id and secret for an access token",
     tags=["auth"],
+    responses={
+        **ok(bodies.Token),
+        **errors((400, bodies.OAuthErrorBody), (401, bodies.OAuthErrorBody)),
+    },
     openapi_extra={
         "requestBody": {
             "content": {

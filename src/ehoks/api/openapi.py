@@ -82,7 +82,10 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
         "GET …/virkailija/session/kayttaja), required on every state-changing call",
     },
 }
-SERVICE_SECURITY = [{"oauth2": [], "callerId": []}, {"casTicket": [], "callerId": []}]
+SERVICE_SECURITY: list[dict[str, list[str]]] = [
+    {"oauth2": [], "callerId": []},
+    {"casTicket": [], "callerId": []},
+]
 
 # Error bodies by status, as api/errors.py renders the error hierarchy.
 ERROR_BODIES: dict[int, tuple[str, tuple[type[BaseModel], ...]]] = {
@@ -107,6 +110,9 @@ ERROR_BODIES: dict[int, tuple[str, tuple[type[BaseModel], ...]]] = {
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}}
 ETAG = {"ETag": {"description": 'The HOKS version, e.g. "3"', "schema": {"type": "string"}}}
+WRITTEN: dict[int | str, dict[str, Any]] = {
+    204: {"description": "Written; the new version in `ETag`", "headers": ETAG}
+}
 
 
 def describe_hoks_api() -> str:
@@ -211,7 +217,10 @@ def part_kinds(where: str) -> list[str]:
 
 
 def _part_schema_names(where: str, variant: str) -> list[str]:
-    return [model_for(PART_KINDS[k].entity, variant).__name__ for k in part_kinds(where)]  # type: ignore[arg-type]
+    return [
+        model_for(PART_KINDS[k].entity, variant).__name__  # type: ignore[index, arg-type]
+        for k in part_kinds(where)
+    ]
 
 
 def part_read_names() -> list[str]:
@@ -226,8 +235,10 @@ def collections(where: str) -> list[str]:
 
 def _merge_error(responses: dict[Any, dict[str, Any]], status: int | str, names: list[str]) -> None:
     response = responses.setdefault(str(status), {"description": ERROR_BODIES[int(status)][0]})
-    schema = response.setdefault("content", {}).setdefault("application/json", {}).setdefault(
-        "schema", {"anyOf": []}
+    schema = (
+        response.setdefault("content", {})
+        .setdefault("application/json", {})
+        .setdefault("schema", {"anyOf": []})
     )
     options = schema.setdefault("anyOf", [])
     for name in names:
@@ -263,7 +274,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         route = context.original_route
         if isinstance(route, APIRoute) and context.include_in_schema:
             path_item = document["paths"][context.path_format]
-            for method in context.methods - {"HEAD"}:
+            for method in (context.methods or set()) - {"HEAD"}:
                 _complete(path_item[method.lower()], route, method)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
@@ -279,7 +290,8 @@ def _model_schemas() -> dict[str, Any]:
     models += [
         cls
         for _, cls in inspect.getmembers(bodies, inspect.isclass)
-        if issubclass(cls, BaseModel) and cls.__module__ == bodies.__name__
+        if issubclass(cls, BaseModel)
+        and cls.__module__ == bodies.__name__
         and not cls.__name__.startswith("_")
     ]
     _, definitions = models_json_schema(

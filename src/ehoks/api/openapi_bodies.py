@@ -178,9 +178,9 @@ class OrganisationPrivileges(_Wire):
 
 
 class VirkailijaSession(_Wire):
-    oidHenkilo: str | None  # noqa: N815 (the original's key)
+    oidHenkilo: str | None
     organisation_privileges: list[OrganisationPrivileges] = Field(alias="organisation-privileges")
-    isSuperuser: bool  # noqa: N815
+    isSuperuser: bool
 
 
 class VirkailijaSessionEnvelope(_Wire):
@@ -227,7 +227,7 @@ class SessionUserEnvelope(_Wire):
 class OppijaSessionUser(_Wire):
     oid: str | None = Field(default=None, description="Absent when acting with valtuudet")
     common_name: str | None = Field(alias="common-name")
-    usingValtuudet: bool  # noqa: N815
+    usingValtuudet: bool
 
 
 class OppijaSession(_Wire):

@@ -14,6 +14,7 @@ from ehoks.api.deps import JsonBody, ServiceClient, State, Trail
 from ehoks.api.openapi import (
     ETAG,
     EXAMPLE_HOKS,
+    WRITTEN,
     collections,
     errors,
     hoks_ok,
@@ -34,7 +35,8 @@ router = APIRouter()
 
 HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
 Kokoelma = Annotated[
-    str, Path(description="The collection to add to", json_schema_extra={"enum": collections("root")})
+    str,
+    Path(description="The collection to add to", json_schema_extra={"enum": collections("root")}),
 ]
 SubKokoelma = Annotated[
     str,
@@ -64,7 +66,6 @@ def _etag_headers(version: int) -> dict[str, str]:
     return {"ETag": etag(version)}
 
 
-WRITTEN = {204: {"description": "Written; the new version in `ETag`", "headers": ETAG}}
 CREATED_PART_HEADERS = {
     **ETAG,
     "Location": {"description": "The new part's address", "schema": {"type": "string"}},
