@@ -234,6 +234,9 @@ def collections(where: str) -> list[str]:
 
 
 def _merge_error(responses: dict[Any, dict[str, Any]], status: int | str, names: list[str]) -> None:
+    if int(status) == 400:
+        # Any BadRequest of the hierarchy (a rule of the domain) answers {"error": …}.
+        names = [*names, bodies.ErrorBody.__name__]
     response = responses.setdefault(str(status), {"description": ERROR_BODIES[int(status)][0]})
     schema = (
         response.setdefault("content", {})
