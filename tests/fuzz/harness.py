@@ -136,7 +136,18 @@ def _fuzz(
     @hypothesis.given(strategy)
     def probe(case: Any) -> None:
         headers = credentials(operation)
-        response = case.call(session=client, headers=headers)
+        try:
+            response = case.call(session=client, headers=headers)
+        except Exception as exc:
+            # Starlette answers 500 and re-raises to the server (here, to us).
+            report.requests += 1
+            report.statuses[500] += 1
+            report.found += 1
+            key = (label, f"unhandled {type(exc).__name__}", 500)
+            if key not in report.failures:
+                curl = case.as_curl_command(headers=headers)
+                report.failures[key] = Failure(label, key[1], 500, str(exc)[:400], curl)
+            return
         report.requests += 1
         report.statuses[response.status_code] += 1
         try:
