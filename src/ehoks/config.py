@@ -16,6 +16,7 @@ from ehoks.auth.sessions import SessionSettings
 from ehoks.auth.settings import CasSettings, OidcSettings
 from ehoks.devcas import CAS_OPPIJA_PATH, CAS_PATH
 from ehoks.devmail.settings import MailCatcherSettings
+from ehoks.limits import LimitSettings
 from ehoks.mail.settings import SmtpSettings
 from ehoks.registries.settings import RegistrySettings
 
@@ -61,6 +62,10 @@ class Settings(BaseSettings):
 
     enforce_opiskeluoikeus_match: bool = False
     """Kept for configuration compatibility; a missing study right is always refused."""
+
+    limits: LimitSettings = LimitSettings()
+    """Request body size, JSON depth and list length, page size (``EHOKS_LIMITS__MAX_BODY_BYTES``,
+    ``__MAX_JSON_DEPTH``, ``__MAX_JSON_ITEMS``, ``__MAX_PAGE_SIZE``; ``ehoks.limits``)."""
 
     idempotency_ttl_hours: int = 24
     """How long an ``Idempotency-Key`` of ``POST /hoks`` is remembered."""

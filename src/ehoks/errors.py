@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ehoks.limits import excerpt
+
 
 class EhoksError(Exception):
     status_code = 500
@@ -68,7 +70,8 @@ class ValidationFailed(EhoksError):
     """Request body failed the HOKS schema or its rules.
 
     ``errors`` mirrors the input structure (reference section 2.4); ``problems`` lists the same
-    failures flat, each with its path and message, for people reading the response.
+    failures flat, each with its path and message, for people reading the response. ``value``
+    echoes the input as the original did, but only a short excerpt of a large one.
     """
 
     status_code = 400
@@ -92,7 +95,7 @@ class ValidationFailed(EhoksError):
             "type": "compojure.api.exception/request-validation",
             "coercion": "schema",
             "in": ["request", self.where],
-            "value": self.value,
+            "value": excerpt(self.value),
             "errors": self.errors,
             "problems": self.problems,
         }
@@ -100,3 +103,7 @@ class ValidationFailed(EhoksError):
 
 class Unprocessable(EhoksError):
     status_code = 422
+
+
+class UnsupportedMediaType(EhoksError):
+    status_code = 415

@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeGuard
 
 import anyio.to_thread
 import swagger_ui_bundle
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.routing import BaseRoute, Route
 
 from ehoks import __version__
 from ehoks.access.routes import router as access_router
 from ehoks.api import openapi_bodies
 from ehoks.api.access_log import AccessLogMiddleware
+from ehoks.api.body_limit import BodyLimitMiddleware
 from ehoks.api.deps import AppState, State
-from ehoks.api.errors import install_error_handlers
+from ehoks.api.errors import RouteMethods, install_error_handlers
 from ehoks.api.openapi import build_openapi, describe_hoks_api, ok
+from ehoks.api.params import refuse_control_characters
 from ehoks.api.responses import OrjsonResponse
 from ehoks.audit.appender import BatchAppender
 from ehoks.auth.clients import AuthClients, build_auth_clients
@@ -81,6 +85,8 @@ def create_app(
         redoc_url=None,
         openapi_url=OPENAPI_URL,
         default_response_class=OrjsonResponse,
+        # No NUL or other control character in a path or query parameter (400 naming it).
+        dependencies=[Depends(refuse_control_characters)],
     )
     write_sessions = make_session_factory(engine)
     state = AppState(
@@ -96,17 +102,30 @@ def create_app(
     install_error_handlers(app, web.PAGE_ERRORS)
     web.install(app, exempt_prefixes=(DOCS_URL,))
     app.add_middleware(AccessLogMiddleware)
-    for prefix, router in routers():
-        app.include_router(router, prefix=prefix)
+    # Outermost, so that every reader of the body is inside it (413 while reading).
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.limits.max_body_bytes)
+    served = list(routers())
     if settings.dev_cas:
         # Development only (the settings refuse it elsewhere); not in routers(), so the route
         # matrix, which walks the production routes, does not see it.
         from ehoks.devcas.routes import router as devcas_router
 
-        app.include_router(devcas_router)
+        served.append(("", devcas_router))
+    for prefix, router in served:
+        app.include_router(router, prefix=prefix)
     _mount_docs(app)
+    app.state.route_methods = RouteMethods.of(
+        [
+            *((p + r.path, r.methods) for p, router in served for r in router.routes if _is(r)),
+            *((r.path, r.methods) for r in app.routes if _is(r)),
+        ]
+    )
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _is(route: BaseRoute) -> TypeGuard[Route]:
+    return isinstance(route, Route)
 
 
 def routers() -> list[tuple[str, APIRouter]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import hypothesis
+import schemathesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -30,8 +31,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-import schemathesis
 
 CHECKS = [
     not_a_server_error,

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import orjson
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,13 +26,14 @@ from ehoks.access.actor import (
 )
 from ehoks.access.errors import CsrfRejected, NoSession, NotPermitted
 from ehoks.access.service import authenticate_bearer
+from ehoks.api.json_body import NotJson, is_json_media_type, parse_json_body
 from ehoks.audit.appender import BatchAppender
 from ehoks.audit.service import append
 from ehoks.audit.trail import AuditTrail, as_failed
 from ehoks.auth import sessions
 from ehoks.auth.clients import AuthClients
 from ehoks.config import Settings
-from ehoks.errors import BadRequest, EhoksError, Forbidden, Unauthenticated, ValidationFailed
+from ehoks.errors import EhoksError, Forbidden, Unauthenticated, ValidationFailed
 from ehoks.hoks.service import Deps
 from ehoks.hoks.service.common import now_utc
 
@@ -114,29 +114,12 @@ async def app_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(app_state)]
 
 
-class RequestParsingError(BadRequest):
-    def __init__(self, message: str, original: str) -> None:
-        super().__init__(message)
-        self.original = original
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "type": "compojure.api.exception/request-parsing",
-            "message": self.detail,
-            "original": self.original,
-        }
-
-
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw:
-        raise RequestParsingError("Malformed application/json in :muuntaja/decode", "empty body")
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise RequestParsingError(
-            "Malformed application/json in :muuntaja/decode", str(exc)
-        ) from exc
+async def _json_body(request: Request, state: State) -> Any:
+    # The media type is checked before a byte is read; the size while reading (413).
+    content_type = request.headers.get("content-type")
+    if not is_json_media_type(content_type):
+        raise NotJson(content_type)
+    return parse_json_body(await request.body(), content_type, state.settings.limits)
 
 
 JsonBody = Annotated[Any, Depends(_json_body)]

@@ -4,7 +4,8 @@ the people's pages to the HTML surface's renderer (``PageErrors``) so they never
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from ehoks.api.responses import OrjsonResponse
 from ehoks.errors import EhoksError
@@ -33,6 +35,41 @@ class PageErrors:
 
     is_page: Callable[[Request], bool]
     render: Callable[[Request, int, Exception | None], Response]
+
+
+@dataclass(frozen=True)
+class RouteMethods:
+    """The methods each path of the application answers, for the ``Allow`` header of a 405.
+
+    The router names only the methods of the first route whose path matched, while a path often
+    has several routes (GET, PUT and PATCH of ``/hoks/{hoks_id}`` are three)."""
+
+    routes: tuple[tuple[re.Pattern[str], frozenset[str]], ...]
+
+    @classmethod
+    def of(cls, routes: Iterable[tuple[str, Collection[str] | None]]) -> RouteMethods:
+        return cls(
+            tuple(
+                (compile_path(path)[0], frozenset(methods))
+                for path, methods in routes
+                if methods  # mounts (static files, documentation) answer every method
+            )
+        )
+
+    def allowed(self, path: str) -> str:
+        methods: set[str] = set()
+        for regex, answered in self.routes:
+            if regex.match(path):
+                methods |= answered
+        return ", ".join(sorted(methods))
+
+
+def _allow_header(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
+    known: RouteMethods | None = getattr(request.app.state, "route_methods", None)
+    allowed = known.allowed(request.url.path) if known is not None else ""
+    if allowed:
+        return {"Allow": allowed}
+    return dict(exc.headers or {})
 
 
 def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
@@ -59,13 +96,18 @@ def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> Non
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            # Every 405 names what the path does answer (RFC 9110 section 15.5.6).
+            headers = _allow_header(request, exc)
+            page = as_page(request, 405, None)
+            response = page or OrjsonResponse({"reason": "Method not allowed"}, 405)
+            response.headers.update(headers)
+            return response
         page = as_page(request, exc.status_code, None)
         if page is not None:
             return page
         if exc.status_code == 404:
             return OrjsonResponse({"reason": "Route not found"}, 404)
-        if exc.status_code == 405:
-            return OrjsonResponse({"reason": "Method not allowed"}, 405)
         return OrjsonResponse({"error": str(exc.detail)}, exc.status_code)
 
     @app.exception_handler(OperationalError)

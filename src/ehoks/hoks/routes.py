@@ -24,16 +24,19 @@ from ehoks.api.openapi import (
     part_body,
     part_read_names,
 )
+from ehoks.api.params import InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.errors import Gone
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import SchemaNotFound
 from ehoks.hoks.schemas import json_schemas
 from ehoks.hoks.service import etag
+from ehoks.limits import DB_INT_MAX
 
 router = APIRouter()
 
-HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
+HoksId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="HOKS id in eHOKS")]
+Version = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="A version number of the HOKS")]
 Kokoelma = Annotated[
     str,
     Path(description="The collection to add to", json_schema_extra={"enum": collections("root")}),
@@ -150,10 +153,13 @@ def list_hoks_paged(
     actor: ServiceClient,
     state: State,
     trail: Trail,
-    amount: Annotated[int, Query()] = 500,
-    from_id: Annotated[int, Query(alias="from-id")] = 0,
-    updated_after: Annotated[datetime | None, Query(alias="updated-after")] = None,
+    amount: Annotated[
+        int, Query(description="Page size, at most EHOKS_LIMITS__MAX_PAGE_SIZE")
+    ] = 500,
+    from_id: Annotated[int, Query(alias="from-id", ge=0, le=DB_INT_MAX)] = 0,
+    updated_after: Annotated[datetime | None, Query(alias="updated-after"), InstantInRange] = None,
 ) -> OrjsonResponse:
+    check_page_size(amount, "amount", state.settings.limits)
     with state.read(trail) as session:
         page = hoks_service.paged(
             session, from_id=from_id, amount=amount, updated_after=updated_after
@@ -448,7 +454,7 @@ def list_hoks_versions(
     responses={**hoks_ok("HOKS", etag=False), **errors(404)},
 )
 def get_hoks_version(
-    hoks_id: HoksId, version: int, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, version: Version, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
     with state.read(trail) as session:
         data = hoks_service.get_version(

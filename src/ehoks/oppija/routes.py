@@ -15,6 +15,7 @@ from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import State, Student, Trail
 from ehoks.api.openapi import errors, hoks_list, ok
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.limits import DB_BIGINT_MAX
 from ehoks.oppija import service
 
 router = APIRouter(prefix="/oppija", tags=["oppija"])
@@ -48,7 +49,7 @@ def list_readers(
     oid: OppijaOid,
     state: State,
     trail: Trail,
-    before_seq: Annotated[int | None, Query(alias="before-seq", ge=1)] = None,
+    before_seq: Annotated[int | None, Query(alias="before-seq", ge=1, le=DB_BIGINT_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrjsonResponse:
     with state.read(trail) as session:

@@ -14,6 +14,7 @@ from ehoks.api.openapi import errors, ok_schema
 from ehoks.api.responses import OrjsonResponse
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import now_utc
+from ehoks.limits import DB_INT_MAX
 from ehoks.oppijaindex import service as oppijaindex_service
 
 router = APIRouter()
@@ -32,7 +33,10 @@ router = APIRouter()
     },
 )
 def list_hankintakoulutukset(
-    hoks_id: Annotated[int, Path()], actor: ServiceClient, state: State, trail: Trail
+    hoks_id: Annotated[int, Path(ge=1, le=DB_INT_MAX)],
+    actor: ServiceClient,
+    state: State,
+    trail: Trail,
 ) -> OrjsonResponse:
     with state.read(trail) as session:
         hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps.with_trail(trail))

@@ -31,6 +31,7 @@ from ehoks.api.deps import (
 from ehoks.api.openapi import errors, json_body, ok
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.hoks.service.common import today_in_finland
+from ehoks.limits import DB_INT_MAX
 from ehoks.sharing import schemas, service
 
 oppija_router = APIRouter(tags=["jaot"])
@@ -38,6 +39,7 @@ virkailija_router = APIRouter(tags=["hoks parts"])
 
 JakoId = Annotated[str, PathParam(max_length=64, description="Share or consent id (UUID)")]
 ModuleId = Annotated[str, PathParam(max_length=64, description="The part's module-id (UUID)")]
+HoksId = Annotated[int, PathParam(ge=1, le=DB_INT_MAX, description="HOKS id in eHOKS")]
 JAKOLINKIT = "/oppija/jaot/jakolinkit"
 SUOSTUMUKSET = "/oppija/jaot/suostumukset"
 ARVIOIJAT = "/hoks/{hoks_id}/osat/{module_id}/arvioijat"
@@ -195,7 +197,7 @@ def _open(jako_id: str, actor: EmailActor, state: State, trail: Trail, laji: str
     responses={**ok(bodies.Arvioijat), **errors(404)},
 )
 def list_assessors(
-    hoks_id: int, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
     with state.read(trail) as session:
         rows = service.list_assessors(
@@ -215,7 +217,7 @@ def list_assessors(
     },
 )
 def add_assessor(
-    hoks_id: int,
+    hoks_id: HoksId,
     module_id: ModuleId,
     body: JsonBody,
     actor: ServiceClient,
@@ -237,9 +239,9 @@ def add_assessor(
     responses=errors(404),
 )
 def remove_assessor(
-    hoks_id: int,
+    hoks_id: HoksId,
     module_id: ModuleId,
-    arvioija_id: int,
+    arvioija_id: Annotated[int, PathParam(ge=1, le=DB_INT_MAX, description="The address's id")],
     actor: ServiceClient,
     state: State,
     trail: Trail,

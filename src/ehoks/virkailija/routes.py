@@ -19,16 +19,18 @@ from ehoks.access.actor import OfficialActor
 from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import AppState, JsonBody, Official, State, Trail
 from ehoks.api.openapi import ETAG, WRITTEN, errors, hoks_list, hoks_ok, json_body, ok
+from ehoks.api.params import check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.audit.trail import AuditTrail
 from ehoks.hoks.service import etag
+from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import search, service
 from ehoks.virkailija.repository import Locale, OrderBy
 
 router = APIRouter(prefix="/virkailija", tags=["virkailija"])
 
 OppijaOid = Annotated[str, Path(description="The learner's OppijaOID")]
-HoksId = Annotated[int, Path(description="HOKS id in eHOKS")]
+HoksId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="HOKS id in eHOKS")]
 IfMatch = Annotated[
     str | None,
     Header(description='Current HOKS version as returned in ETag, e.g. "3"; 412 if it changed'),
@@ -61,13 +63,14 @@ def search_oppijat(
     nimi: Annotated[str | None, Query(max_length=200)] = None,
     tutkinto: Annotated[str | None, Query(max_length=200)] = None,
     osaamisala: Annotated[str | None, Query(max_length=200)] = None,
-    hoks_id: Annotated[int | None, Query(alias="hoks-id")] = None,
+    hoks_id: Annotated[int | None, Query(alias="hoks-id", ge=1, le=DB_INT_MAX)] = None,
     order_by_column: Annotated[OrderBy, Query(alias="order-by-column")] = "nimi",
     desc: bool = False,
     item_count: Annotated[int, Query(alias="item-count", ge=1, le=1000)] = 10,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
     locale: Locale = "fi",
 ) -> OrjsonResponse:
+    check_page_size(item_count, "item-count", state.settings.limits)
     with state.read(trail) as session:
         result = service.search_oppijat(
             session,

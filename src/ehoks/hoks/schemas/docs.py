@@ -14,6 +14,7 @@ from ehoks.hoks.schemas.partkinds import PART_KINDS
 from ehoks.hoks.schemas.primitives import KOODI_URIT, PRIMITIVES
 from ehoks.hoks.schemas.rules import FIELD_RULES, OBJECT_RULES
 from ehoks.hoks.schemas.spec import EntitySpec, FieldSpec, Variant
+from ehoks.limits import DATE_MAX, DATE_MIN, DB_INT_MAX, DB_INT_MIN, KOODI_URI_MAX, TEXT_MAX
 
 REGENERATE = ".venv/bin/python -m ehoks.hoks.schemas.docs > docs/data-model.md"
 
@@ -47,6 +48,8 @@ def _field_type(field: FieldSpec) -> str:
     text = _type(field.type)
     if field.many:
         text = f"list of {text}"
+    if field.max_length is not None:
+        text += f", at most {field.max_length} chars"
     if field.vipunen_type:
         text += f"; Vipunen: {_type(field.vipunen_type)}"
     return text
@@ -113,6 +116,11 @@ The HOKS document and its parts as the service API accepts and returns them (ref
 * **Nested objects** have one write mode: POST and PUT validate them identically, and PATCH
   excludes every collection at the root. The official's (virkailija) variants differ only in
   the work-period rule 2 (see OsaamisenHankkimistapa).
+* **Limits** (`src/ehoks/limits.py`, `docs/security.md` section 10): a string holds at most
+  {TEXT_MAX:,} characters (less where a field says so) and no control character other than tab,
+  line feed and carriage return; an integer or number lies between {DB_INT_MIN} and
+  {DB_INT_MAX}; a date or date-time lies in the years {DATE_MIN.year}–{DATE_MAX.year}; a code URI
+  holds at most {KOODI_URI_MAX} characters.
 * **Errors** mirror the input: an object holds only its failing keys, a list keeps its length
   with `null` for valid items, a failed rule carries its Finnish message at the failing
   object or field. A flat `problems` list repeats each failure with its path.

@@ -20,6 +20,7 @@ from ehoks.hoks.schemas.entities_common import (
     TUTKINNON_OSA,
 )
 from ehoks.hoks.schemas.spec import ROOT, EntitySpec, FieldSpec, Mode, entity, f, many
+from ehoks.limits import SAHKOPOSTI_MAX
 
 
 def _aiemmin(
@@ -213,7 +214,7 @@ HOKS = entity(
     f("id", "Int", "RXRRR", "HOKS id in eHOKS; the PUT/PATCH body must contain it"),
     f("eid", "Str", "RXXXR", "Generated external id (UUID)"),
     f("oppija-oid", "OppijaOID", "OROOO", "Learner OID"),
-    f("sahkoposti", "Str", "OOOOX", "Learner e-mail (free text)"),
+    f("sahkoposti", "Str", "OOOOX", "Learner e-mail (free text)", max_length=SAHKOPOSTI_MAX),
     f("puhelinnumero", "Str", "OOOOX", "Learner phone (free text)"),
     f(
         "opiskeluoikeus-oid",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ehoks.hoks.schemas.spec import entity, f, many
+from ehoks.limits import SAHKOPOSTI_MAX, YKSILOIVA_TUNNISTE_MAX
 
 DROPPED_ID = f(
     "id", "Int", "OOO", "Ignored database id; accepted on write and dropped (D18)", drop=True
@@ -127,7 +128,7 @@ VASTUULLINEN_OHJAAJA = entity(
     "Responsible workplace instructor",
     DROPPED_ID,
     f("nimi", "Str", "RRR", "Name"),
-    f("sahkoposti", "Str", "OOO", "E-mail address"),
+    f("sahkoposti", "Str", "OOO", "E-mail address", max_length=SAHKOPOSTI_MAX),
     f("puhelinnumero", "Puhelinnumero", "OOO", "Phone number"),
 )
 OPPILAITOSHENKILO = entity(
@@ -180,6 +181,7 @@ OSAAMISEN_HANKKIMISTAPA = entity(
         "OOO",
         "Identifier of the period within the HOKS, from the source system; required for "
         "workplace periods",
+        max_length=YKSILOIVA_TUNNISTE_MAX,
     ),
     f("ajanjakson-tarkenne", "Str", "OOO", "Text telling periods apart when there are several"),
     f(

@@ -12,6 +12,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from ehoks.limits import MAX_PROBLEMS, too_long_message
+
 MISSING = "missing-required-key"
 DISALLOWED = "disallowed-key"
 NOT_AN_OBJECT = "expected a JSON object"
@@ -31,7 +33,18 @@ _MESSAGES = {
 
 
 def message_of(error: ErrorDetails) -> str:
-    return _MESSAGES.get(error["type"], error["msg"])
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    # Limits name their bound in our words (ehoks.limits), the same as the custom validators.
+    if kind == "string_too_long" and "max_length" in ctx:
+        return too_long_message(int(ctx["max_length"]))
+    if kind == "less_than_equal" and "le" in ctx:
+        return f"out of range (at most {ctx['le']})"
+    if kind == "greater_than_equal" and "ge" in ctx:
+        return f"out of range (at least {ctx['ge']})"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"too many items (at most {ctx['max_length']})"
+    return _MESSAGES.get(kind, error["msg"])
 
 
 def format_path(loc: tuple[str | int, ...]) -> str:
@@ -63,7 +76,9 @@ def _put(node: Any, value: Any, loc: tuple[str | int, ...], message: str) -> Any
 def error_tree(exc: ValidationError, value: Any) -> tuple[Any, list[dict[str, str]]]:
     """The error tree and the flat problem list for ``exc`` raised while validating ``value``."""
     failures = []
-    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+    # The first MAX_PROBLEMS only: a large malformed body must not make a larger answer.
+    errors = exc.errors(include_url=False, include_context=True, include_input=False)
+    for error in errors[:MAX_PROBLEMS]:
         loc = tuple(error["loc"])
         message = NOT_AN_OBJECT if not loc and error["type"] == "model_type" else message_of(error)
         failures.append((loc, message))

@@ -120,6 +120,7 @@ def _build(entity_name: str, variant: ModelVariant) -> type[BaseModel]:
             description=field.description,
             exclude=field.drop,
             json_schema_extra=None if mode == "R" else _drop_default,
+            max_length=None if field.many else field.max_length,
         )
         fields[field.attr] = (_python_type(field, spec_variant), info)
     validators = {"_rules": _object_rules(entity)} if entity.rules else None

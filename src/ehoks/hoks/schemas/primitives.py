@@ -15,9 +15,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from pydantic import AfterValidator, PlainSerializer, PlainValidator, Strict, StringConstraints
 from pydantic import WithJsonSchema as _WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from ehoks.limits import (
+    DATE_RANGE_MESSAGE,
+    DB_INT_MAX,
+    DB_INT_MIN,
+    KOODI_URI_MAX,
+    TEXT_MAX,
+    control_character,
+    control_message,
+    in_date_range,
+    in_instant_range,
+    too_long_message,
+)
 
 # --- check digits --------------------------------------------------------------------------------
 
@@ -195,6 +209,10 @@ def _koodi_uri_validator(koodi: KoodiUri) -> Any:
     regex = koodi.compiled
 
     def validate(value: str) -> str:
+        # Some patterns end in ``.+``: the length and the characters need their own checks.
+        if len(value) > KOODI_URI_MAX:
+            raise _fail("string_too_long", too_long_message(KOODI_URI_MAX))
+        _refuse_control_characters(value)
         if regex.fullmatch(value) is None:
             raise _fail("koodi_uri", f"not a valid {koodi.name} (pattern {koodi.pattern})")
         return value
@@ -209,13 +227,23 @@ def _validate_puhelinnumero(value: str) -> str:
     return value
 
 
+def _refuse_control_characters(value: str) -> str:
+    character = control_character(value)
+    if character is not None:
+        raise _fail("control_character", control_message(character))
+    return value
+
+
 def parse_local_date(value: Any) -> date:
     if not isinstance(value, str) or LOCAL_DATE_RE.fullmatch(value) is None:
         raise _fail("local_date", "not a valid date (expected YYYY-MM-DD)")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise _fail("local_date", "not a valid date (expected YYYY-MM-DD)") from None
+    if not in_date_range(parsed):
+        raise _fail("date_range", DATE_RANGE_MESSAGE)
+    return parsed
 
 
 def format_local_date(value: date) -> str:
@@ -231,6 +259,9 @@ def parse_instant(value: Any) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise _fail("instant", message) from None
+    # Checked before converting: near year 1 or 9999 the conversion to UTC itself overflows.
+    if not in_instant_range(parsed):
+        raise _fail("date_range", DATE_RANGE_MESSAGE)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -248,6 +279,8 @@ def _validate_num(value: Any) -> int | float:
         raise _fail("number_type", "expected a number")
     if isinstance(value, float) and not math.isfinite(value):
         raise _fail("number_type", "expected a finite number")
+    if not DB_INT_MIN <= value <= DB_INT_MAX:
+        raise _fail("number_range", f"out of range (from {DB_INT_MIN} to {DB_INT_MAX})")
     return value
 
 
@@ -264,11 +297,26 @@ def _schema(**schema: Any) -> Any:
 # --- the types -----------------------------------------------------------------------------------
 
 # Plain strings are trimmed (reference 2.1); regex-validated ones below deliberately are not.
-Str = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
-NonEmptyStr = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-Int = Annotated[int, Strict()]
+# Free text may hold tabs and line breaks, never other control characters (NUL cannot be stored
+# on PostgreSQL at all); a field whose column is shorter sets its own max_length (spec.py).
+Str = Annotated[
+    str,
+    StringConstraints(strict=True, strip_whitespace=True, max_length=TEXT_MAX),
+    AfterValidator(_refuse_control_characters),
+]
+NonEmptyStr = Annotated[
+    str,
+    StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
+    AfterValidator(_refuse_control_characters),
+]
+# Every integer of the data model fits PostgreSQL's ``integer`` (ehoks.limits.DB_INT_MAX).
+Int = Annotated[int, Strict(), Ge(DB_INT_MIN), Le(DB_INT_MAX)]
 Bool = Annotated[bool, Strict()]
-Num = Annotated[int | float, PlainValidator(_validate_num), _schema(type="number")]
+Num = Annotated[
+    int | float,
+    PlainValidator(_validate_num),
+    _schema(type="number", minimum=DB_INT_MIN, maximum=DB_INT_MAX),
+]
 LocalDate = Annotated[
     date,
     PlainValidator(parse_local_date),
@@ -319,7 +367,12 @@ def _koodi_uri_type(koodi: KoodiUri) -> Any:
         str,
         Strict(),
         AfterValidator(_koodi_uri_validator(koodi)),
-        _schema(type="string", pattern=koodi.pattern, examples=[koodi.example]),
+        _schema(
+            type="string",
+            pattern=koodi.pattern,
+            maxLength=KOODI_URI_MAX,
+            examples=[koodi.example],
+        ),
     ]
 
 

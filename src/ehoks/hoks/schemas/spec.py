@@ -35,6 +35,7 @@ class FieldSpec:
     drop: bool = False  # accepted (D18) but never stored or returned
     always: bool = False  # the read representation always has it ([] or {}), reference 3.10
     ours: bool = False  # our addition, not in the original
+    max_length: int | None = None  # a string column's length, tighter than ehoks.limits.TEXT_MAX
 
     @property
     def attr(self) -> str:
@@ -73,8 +74,20 @@ def f(
     rule: str | None = None,
     drop: bool = False,
     always: bool = False,
+    max_length: int | None = None,
 ) -> FieldSpec:
-    return FieldSpec(key, type_, modes, description, False, vipunen_type, rule, drop, always)
+    return FieldSpec(
+        key,
+        type_,
+        modes,
+        description,
+        False,
+        vipunen_type,
+        rule,
+        drop,
+        always,
+        max_length=max_length,
+    )
 
 
 def many(

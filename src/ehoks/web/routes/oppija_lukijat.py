@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from ehoks.api.deps import State, Student, Trail
 from ehoks.hoks.parts import find
 from ehoks.hoks.service.common import today_in_finland
+from ehoks.limits import DB_BIGINT_MAX
 from ehoks.oppija import service
 from ehoks.oppija.service import OwnPlan
 from ehoks.web.render import page
@@ -83,7 +84,7 @@ def readers(
     actor: Student,
     state: State,
     trail: Trail,
-    ennen: Annotated[int | None, Query(ge=1)] = None,
+    ennen: Annotated[int | None, Query(ge=1, le=DB_BIGINT_MAX)] = None,
 ) -> HTMLResponse:
     deps = state.deps.with_trail(trail)
     with state.read(trail) as session:

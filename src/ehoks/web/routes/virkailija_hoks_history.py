@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.api.deps import Official, State, Trail
 from ehoks.enrichment.service import enrich
+from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import history
 from ehoks.virkailija.changes import describe
 from ehoks.web.i18n import N_
@@ -21,7 +22,7 @@ from ehoks.web.routes.virkailija_hoks_common import HoksId, OppijaOid, hoks_path
 
 router = APIRouter(include_in_schema=False)
 
-Versio = Annotated[int, Path(ge=1, le=2**31 - 1, description="A version number of the HOKS")]
+Versio = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="A version number of the HOKS")]
 HISTORY = APP + "/oppija/{oppija_oid}/hoks/{hoks_id}/historia"
 
 # The words for the data model's fields and collections (``hoks.schemas.entities``), as the
@@ -165,8 +166,8 @@ def choose(
     oppija_oid: OppijaOid,
     hoks_id: HoksId,
     actor: Official,
-    a: Annotated[int, Query(ge=1, le=2**31 - 1)],
-    b: Annotated[int, Query(ge=1, le=2**31 - 1)],
+    a: Annotated[int, Query(ge=1, le=DB_INT_MAX)],
+    b: Annotated[int, Query(ge=1, le=DB_INT_MAX)],
 ) -> Response:
     """The history page's form (two versions chosen without script) to the diff's address."""
     older, newer = sorted((a, b))

@@ -27,6 +27,7 @@ from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import validate_hoks
 from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import Deps, decide_on, etag
+from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import service as virkailija
 from ehoks.web.lomake import kentat, luonnos, muutokset
 from ehoks.web.lomake.virheet import place_all
@@ -52,7 +53,7 @@ EDIT = f"{APP}/hoks/{{oppija_oid}}/{{hoks_id}}"
 MAX_FIELDS = 20_000  # a large HOKS has thousands of inputs; Starlette's default is 1000
 
 OppijaOid = Annotated[str, Path(max_length=64, description="The learner's oppija OID")]
-HoksId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The HOKS's id in eHOKS")]
+HoksId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The HOKS's id in eHOKS")]
 
 
 async def _posted(request: Request) -> list[tuple[str, str]]:
