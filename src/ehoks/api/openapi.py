@@ -99,6 +99,11 @@ ERROR_BODIES: dict[int, tuple[str, tuple[type[BaseModel], ...]]] = {
     409: ("Conflicts with the current state", (bodies.ErrorBody,)),
     410: ("Gone: retired, expired or revoked", (bodies.MessageBody,)),
     412: ("`If-Match` names an older version: nothing was written", (bodies.ErrorBody,)),
+    413: (
+        "The body is larger than `EHOKS_LIMITS__MAX_BODY_BYTES`: nothing was read or saved",
+        (bodies.ErrorBody,),
+    ),
+    415: ("The body is not `application/json`", (bodies.ErrorBody,)),
     422: ("The same `Idempotency-Key` with another body", (bodies.ErrorBody,)),
     423: ("Not valid yet", (bodies.MessageBody,)),
     429: ("Too many requests: try again after `Retry-After` seconds", (bodies.ErrorBody,)),
@@ -369,6 +374,10 @@ def _complete(operation: dict[str, Any], route: APIRoute, method: str) -> None:
             [bodies.RequestValidationBody.__name__, bodies.RequestParsingBody.__name__],
         )
         operation.setdefault("requestBody", json_body({"type": "object"})["requestBody"])
+        _merge_error(responses, 415, [bodies.ErrorBody.__name__])
+    if "requestBody" in operation:
+        # The body limit is counted while any body is read (api/body_limit.py).
+        _merge_error(responses, 413, [bodies.ErrorBody.__name__])
 
 
 def _declared(route: APIRoute) -> set[str]:
