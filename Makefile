@@ -53,7 +53,7 @@ test: install chromium ## Install and run the whole test suite (SQLite)
 test-pg: install chromium ## Run the whole test suite on PostgreSQL ($(PG_URL))
 	EHOKS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -p no:cacheprovider
 
-fuzz: install ## Long fuzz profile, >= 10,000 requests (FUZZ_DB=$$PG_URL for PostgreSQL)
+fuzz: install ## Long fuzz profile, >= 10,000 requests (SQLite; FUZZ_DB=<url> for PostgreSQL)
 	EHOKS_TEST_DATABASE_URL=$(FUZZ_DB) EHOKS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 	  $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
