@@ -25,7 +25,8 @@ router = APIRouter()
     tags=["auth"],
     responses={
         **ok(bodies.Token),
-        **errors((400, bodies.OAuthErrorBody), (401, bodies.OAuthErrorBody)),
+        # 429: the rate limits of token issuance (per client and per address).
+        **errors((400, bodies.OAuthErrorBody), (401, bodies.OAuthErrorBody), 429),
     },
     openapi_extra={
         "requestBody": {

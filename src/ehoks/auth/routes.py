@@ -232,14 +232,14 @@ def _cas_service(public_url: str, callback: str, return_to: str | None) -> str:
     summary="CAS login callback (officials)",
     response_class=RedirectResponse,
     status_code=303,
-    responses={**SIGNED_IN, **errors(401)},
+    responses={**SIGNED_IN, **errors(401, 429)},
 )
 @router.get(
     "/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku",
     summary="CAS login callback (officials, the original's address)",
     response_class=RedirectResponse,
     status_code=303,
-    responses={**SIGNED_IN, **errors(401)},
+    responses={**SIGNED_IN, **errors(401, 429)},
 )
 def virkailija_cas_callback(
     request: Request,
@@ -268,7 +268,7 @@ def virkailija_cas_callback(
     summary="CAS-oppija login callback (students)",
     response_class=RedirectResponse,
     status_code=303,
-    responses={**SIGNED_IN, **errors(401)},
+    responses={**SIGNED_IN, **errors(401, 429)},
 )
 def oppija_cas_callback(
     request: Request,
