@@ -43,7 +43,10 @@ def message_of(error: ErrorDetails) -> str:
     if kind == "greater_than_equal" and "ge" in ctx:
         return f"out of range (at least {ctx['ge']})"
     if kind == "too_long" and "max_length" in ctx:
-        return f"too many items (at most {ctx['max_length']})"
+        # A length after a validator (spec.FieldSpec.max_length) is counted as a "Value".
+        if ctx.get("field_type") == "List":
+            return f"too many items (at most {ctx['max_length']})"
+        return too_long_message(int(ctx["max_length"]))
     return _MESSAGES.get(kind, error["msg"])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any, Literal
 
+from annotated_types import MaxLen
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model
 from pydantic import model_validator as _model_validator
 from pydantic_core import PydanticCustomError
@@ -84,6 +85,9 @@ def _python_type(field: FieldSpec, variant: Variant) -> Any:
         base: Any = model_for(type_name, nested_variant(variant))
     else:
         base = PRIMITIVES[type_name].type
+    if field.max_length is not None:
+        # After the type's own metadata, so that it wins over the generic TEXT_MAX.
+        base = Annotated[base, MaxLen(field.max_length)]
     python_type: Any = list[base] if field.many else base
     if field.rule:
         python_type = Annotated[python_type, _field_rule(field.rule)]
@@ -120,7 +124,6 @@ def _build(entity_name: str, variant: ModelVariant) -> type[BaseModel]:
             description=field.description,
             exclude=field.drop,
             json_schema_extra=None if mode == "R" else _drop_default,
-            max_length=None if field.many else field.max_length,
         )
         fields[field.attr] = (_python_type(field, spec_variant), info)
     validators = {"_rules": _object_rules(entity)} if entity.rules else None

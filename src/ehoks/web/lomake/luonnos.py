@@ -334,13 +334,22 @@ def _versio(uri: str, kept: Any, latest: dict[str, int]) -> int:
 
 def _int(text: str) -> Any:
     cleaned = text.replace(" ", "").replace("\xa0", "")
-    return int(cleaned) if re.fullmatch(r"-?\d+", cleaned) else text
+    return _whole(cleaned, text) if re.fullmatch(r"-?\d+", cleaned) else text
+
+
+def _whole(digits: str, text: str) -> Any:
+    # Python refuses to parse more than 4,300 digits; such a number is sent as typed and the
+    # API's validation reports it, like any value that is not what the model expects.
+    try:
+        return int(digits)
+    except ValueError:
+        return text
 
 
 def _number(text: str) -> Any:
     cleaned = text.replace(" ", "").replace("\xa0", "").replace(",", ".")
     if re.fullmatch(r"-?\d+", cleaned):
-        return int(cleaned)
+        return _whole(cleaned, text)
     if re.fullmatch(r"-?\d*\.\d+", cleaned):
         return float(cleaned)
     return text
@@ -380,7 +389,10 @@ def _moment(text: str) -> Any:
         local = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}")
     except ValueError:
         return text
-    utc = local.replace(tzinfo=HELSINKI).astimezone(UTC)
+    try:
+        utc = local.replace(tzinfo=HELSINKI).astimezone(UTC)
+    except OverflowError:  # no UTC time near year 1: sent as typed, the API refuses its range
+        return text
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 

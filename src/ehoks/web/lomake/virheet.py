@@ -40,6 +40,11 @@ _RULE_OF_MESSAGE |= {
     DUPLICATE_MODULE_ID: "module-id-kahdesti",
 }
 _RULE_OF_PATTERN = (
+    # The limits of ehoks.limits (issue 11): what the database could not hold.
+    (re.compile(r"too long \(at most \d+ characters\)"), "liian-pitka"),
+    (re.compile(r"contains a control character\b"), "ohjausmerkki"),
+    (re.compile(r"out of range \(from \d{4}-\d{2}-\d{2}"), "paivamaara-alue"),
+    (re.compile(r"out of range\b"), "luku-alue"),
     (re.compile(r"not a valid OpiskeluoikeusOID\b"), "oid-opiskeluoikeus"),
     (re.compile(r"not a valid OppijaOID\b"), "oid-oppija"),
     (re.compile(r"not a valid OrganisaatioOID\b"), "oid-organisaatio"),

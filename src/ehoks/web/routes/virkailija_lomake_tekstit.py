@@ -173,6 +173,12 @@ RULES: dict[str, str] = {
     "paivamaara": N_("Anna päivämäärä muodossa pp.kk.vvvv, esimerkiksi 31.1.2027."),
     "aika": N_("Anna päivämäärä ja kellonaika."),
     "tunniste": N_("Osan tunniste on virheellinen. Poista osa ja lisää se uudelleen."),
+    "liian-pitka": N_("Teksti on liian pitkä. Lyhennä sitä."),
+    "ohjausmerkki": N_(
+        "Tekstissä on ohjausmerkki, jota ei voi tallentaa. Kirjoita teksti uudelleen."
+    ),
+    "luku-alue": N_("Luku on liian suuri tai liian pieni."),
+    "paivamaara-alue": N_("Anna päivämäärä vuosien 1900 ja 2199 väliltä."),
     "puhelinnumero": N_(
         "Puhelinnumerossa voi olla vain numeroita, välilyöntejä ja merkkejä + - ( )."
     ),
