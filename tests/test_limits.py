@@ -685,3 +685,57 @@ def test_the_data_model_refuses_what_the_databases_cannot_hold(loc, value, messa
     assert dotted(loc) in problems, problems
     if message is not None:
         assert problems[dotted(loc)] == message
+
+
+def test_an_error_message_quoting_the_input_is_short(client, headers, learner, db):
+    oppija, _ = learner
+    body = hoks_body(oppija, "1.2.246.562.15." + "4" * 9000)
+    response = json_post(client, f"{API}/hoks", orjson.dumps(body), headers)
+    assert response.status_code == 400
+    assert len(response.content) < 1000
+    assert sum(stored(db).values()) == 0
+
+
+def test_the_limits_are_read_from_the_environment(monkeypatch):
+    from ehoks.config import load_settings
+
+    monkeypatch.setenv("EHOKS_LIMITS__MAX_BODY_BYTES", "123456")
+    monkeypatch.setenv("EHOKS_LIMITS__MAX_PAGE_SIZE", "50")
+    limits = load_settings().limits
+    assert (limits.max_body_bytes, limits.max_page_size) == (123456, 50)
+    assert (limits.max_json_depth, limits.max_json_items) == (32, 1000)
+
+
+BAD_PATH_VALUES = ["2147483648", "9223372036854775808", "%00", "a%1Fb", "x" * 5000]
+
+
+def test_no_route_answers_500_to_values_the_database_cannot_hold(client, clients, db, settings):
+    """Every route, each path parameter given each bad value, as a service client and an
+    official super user at once: a 4xx everywhere, never a 500 (on either database)."""
+    import re
+
+    from fastapi.routing import APIRoute
+
+    from ehoks.access.actor import OfficialActor, grants_from_roles
+    from ehoks.main import routers
+    from tests.sessions import login
+
+    official = OfficialActor(
+        "1.2.246.562.24.10000000011",
+        "Virkailija Vilma",
+        grants_from_roles([f"ROLE_APP_EHOKS_OPHPAAKAYTTAJA_{OPH}"]),
+    )
+    headers = {**clients.headers(OPH), **login(client, db, settings, official)}
+    failures = []
+    for prefix, router in routers():
+        for route in router.routes:
+            if not isinstance(route, APIRoute) or "{" not in route.path:
+                continue
+            for method in sorted(route.methods - {"HEAD"}):
+                for bad in BAD_PATH_VALUES:
+                    path = re.sub(r"\{[^}]+\}", bad, prefix + route.path)
+                    json = {} if method in ("POST", "PUT", "PATCH") else None
+                    response = client.request(method, path, headers=headers, json=json)
+                    if response.status_code >= 500:
+                        failures.append((method, prefix + route.path, bad[:20]))
+    assert failures == []

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ehoks.limits import excerpt
+from ehoks.limits import excerpt, excerpt_text
+
+DETAIL_CHARS = 500
 
 
 class EhoksError(Exception):
@@ -21,7 +23,8 @@ class EhoksError(Exception):
         self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
-        return {self.body_key: self.detail}
+        # A message may quote the input (an unknown OID, an If-Match): never at length.
+        return {self.body_key: excerpt_text(self.detail, DETAIL_CHARS)}
 
 
 class BadRequest(EhoksError):

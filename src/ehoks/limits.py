@@ -170,6 +170,11 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> Any:
     return "".join(parts)[:limit] + "…"
 
 
+def excerpt_text(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` itself, or its first ``limit`` characters and ``…``."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _quoted(text: str) -> str:
     # Only the start of a long string can be shown: escape no more than that.
     head = text[: EXCERPT_CHARS + 1]

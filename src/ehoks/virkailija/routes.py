@@ -66,7 +66,7 @@ def search_oppijat(
     hoks_id: Annotated[int | None, Query(alias="hoks-id", ge=1, le=DB_INT_MAX)] = None,
     order_by_column: Annotated[OrderBy, Query(alias="order-by-column")] = "nimi",
     desc: bool = False,
-    item_count: Annotated[int, Query(alias="item-count", ge=1, le=1000)] = 10,
+    item_count: Annotated[int, Query(alias="item-count", ge=1)] = 10,
     page: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
     locale: Locale = "fi",
 ) -> OrjsonResponse:
