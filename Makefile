@@ -6,8 +6,11 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make fuzz: the database (empty: SQLite; e.g. FUZZ_DB=$(PG_URL)) and requests per operation.
+FUZZ_DB ?=
+FUZZ_EXAMPLES ?= 200
 
-.PHONY: help install messages messages-update pdf-libs chromium run test test-pg lint fmt typecheck bench docs ci
+.PHONY: help install messages messages-update pdf-libs chromium run test test-pg fuzz lint fmt typecheck bench docs ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +52,10 @@ test: install chromium ## Install and run the whole test suite (SQLite)
 
 test-pg: install chromium ## Run the whole test suite on PostgreSQL ($(PG_URL))
 	EHOKS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -p no:cacheprovider
+
+fuzz: install ## Long fuzz profile, >= 10,000 requests (SQLite; FUZZ_DB=<url> for PostgreSQL)
+	EHOKS_TEST_DATABASE_URL=$(FUZZ_DB) EHOKS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check src tests bench

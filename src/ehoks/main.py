@@ -19,11 +19,12 @@ from starlette.routing import BaseRoute, Route
 
 from ehoks import __version__
 from ehoks.access.routes import router as access_router
+from ehoks.api import openapi_bodies
 from ehoks.api.access_log import AccessLogMiddleware
 from ehoks.api.body_limit import BodyLimitMiddleware
 from ehoks.api.deps import AppState, State
 from ehoks.api.errors import RouteMethods, install_error_handlers
-from ehoks.api.openapi import build_openapi, describe_hoks_api
+from ehoks.api.openapi import build_openapi, describe_hoks_api, ok
 from ehoks.api.params import refuse_control_characters
 from ehoks.api.responses import OrjsonResponse
 from ehoks.audit.appender import BatchAppender
@@ -176,7 +177,9 @@ def routers() -> list[tuple[str, APIRouter]]:
 def _health_router() -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthcheck", summary="Liveness and database check")
+    @router.get(
+        "/healthcheck", summary="Liveness and database check", responses=ok(openapi_bodies.Health)
+    )
     def healthcheck(state: State) -> OrjsonResponse:
         if not database_answers(state.engine):
             return OrjsonResponse({"error": "database unavailable"}, 503)

@@ -125,6 +125,21 @@ def test_an_unknown_ticket_is_refused(cas: CasAuthClient, ticket: str) -> None:
     assert rejected.value.code in {"INVALID_TICKET", "INVALID_TICKET_SPEC"}
 
 
+@pytest.mark.parametrize("ticket", ["ST-\x04", "ST-1 2", "ST-ä", "", "ST-" + "1" * 300])
+def test_what_is_not_a_cas_ticket_is_refused_without_asking_cas(
+    cas_server: FakeCas, cas: CasAuthClient, ticket: str
+) -> None:
+    # Found by the fuzz check: CAS echoed a control character into XML it could not be read
+    # from, and a bad credential became a 503.
+    asked = len(cas_server.validations)
+    with pytest.raises(TicketRejected) as rejected:
+        cas.validate(ticket, API_SERVICE)
+    with pytest.raises(TicketRejected):
+        cas.validate_oppija(ticket, API_SERVICE)
+    assert rejected.value.code == "INVALID_TICKET_SPEC"
+    assert len(cas_server.validations) == asked
+
+
 def test_a_cas_oppija_ticket_is_not_valid_at_the_officials_cas(
     cas_server: FakeCas, cas: CasAuthClient
 ) -> None:

@@ -11,7 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ehoks.access import service as access_service
 from ehoks.access.errors import InvalidClient, UnsupportedGrantType
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import AppState, State, source_address
+from ehoks.api.openapi import errors, ok
 from ehoks.api.responses import OrjsonResponse
 from ehoks.ratelimit.service import Check
 
@@ -22,6 +24,11 @@ router = APIRouter()
     "/oauth2/token",
     summary="Exchange a service client's id and secret for an access token",
     tags=["auth"],
+    responses={
+        **ok(bodies.Token),
+        # 429: the rate limits of token issuance (per client and per address).
+        **errors((400, bodies.OAuthErrorBody), (401, bodies.OAuthErrorBody), 429),
+    },
     openapi_extra={
         "requestBody": {
             "content": {

@@ -14,6 +14,7 @@ is posted by anyone who can reach the login-return URL.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from xml.etree.ElementTree import Element, ParseError
@@ -30,6 +31,11 @@ log = logging.getLogger("ehoks.auth")
 CAS_NS = "http://www.yale.edu/tp/cas"
 SAMLP_NS = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
+# CAS protocol 3.0, 3.1 and 3.7: tickets are printable ASCII (CAS's own are ST-/PT- and
+# [A-Za-z0-9-]) of at most 256 characters. Anything else is refused here, as CAS would refuse
+# it (INVALID_TICKET_SPEC), without a call: CAS echoes the ticket in its XML answer, and a
+# control character there made the answer unreadable (a 503 for what is a bad credential).
+TICKET = re.compile(r"[\x21-\x7e]{1,256}")
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,9 @@ class CasAuthClient:
         return parse_logout_request(xml)
 
     def _get(self, url: str, ticket: str, service: str, *, provider: str) -> str:
+        if not TICKET.fullmatch(ticket):
+            log.warning("%s ticket refused unsent: not a CAS ticket", provider)
+            raise TicketRejected("INVALID_TICKET_SPEC", "not a CAS ticket")
         params = {"service": service, "ticket": ticket}
         timeout = self._settings.timeout_seconds
         try:

@@ -8,7 +8,7 @@ person, and single logout from CAS or the OpenID provider the sessions created f
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ehoks.access.actor import Actor, EmailActor, OfficialActor
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, source_address, trail_of
+from ehoks.api.openapi import errors, ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.auth import revocation, sessions
 from ehoks.auth import service as login
@@ -29,6 +31,15 @@ from ehoks.ratelimit.service import Check
 from ehoks.web.render import check_form_csrf, page
 
 router = APIRouter(tags=["login"])
+# The browser's steps under /ehoks (pages, redirects; errors answered as pages) belong to the
+# HTML surface, as its other pages do: they are left out of the API document.
+SIGNED_IN: dict[int | str, dict[str, Any]] = {
+    303: {
+        "description": "Logged in: a new session cookie, on to the user's start page or `paluu`",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+    }
+}
+LOGGED_OUT: dict[int | str, dict[str, Any]] = {200: {"description": "Done (no body)"}}
 
 VIRKAILIJA_CAS_CALLBACK = "/ehoks-virkailija-backend/cas-security-check"
 OPPIJA_CAS_CALLBACK = "/ehoks-oppija-backend/api/v1/oppija/session/opintopolku/"
@@ -109,14 +120,21 @@ def _clear_cookies(response: Response) -> Response:
 # Pages
 
 
-@router.get("/ehoks/kirjaudu", response_class=HTMLResponse, summary="Login choices")
+@router.get(
+    "/ehoks/kirjaudu", response_class=HTMLResponse, summary="Login choices", include_in_schema=False
+)
 def login_page(
     request: Request, return_to: Annotated[str | None, Query(alias="paluu")] = None
 ) -> HTMLResponse:
     return page(request, "login.html", {"paluu": _safe_return(return_to)})
 
 
-@router.get("/ehoks/istunto", response_class=HTMLResponse, summary="Who is logged in")
+@router.get(
+    "/ehoks/istunto",
+    response_class=HTMLResponse,
+    summary="Who is logged in",
+    include_in_schema=False,
+)
 def session_page(request: Request, logged_in: LoggedIn) -> HTMLResponse:
     return page(request, "session.html", {"actor": logged_in.actor})
 
@@ -129,7 +147,12 @@ def _require_dev_login(state: State) -> None:
         raise LoginNotOffered()
 
 
-@router.get("/ehoks/kirjaudu/kehitys", response_class=HTMLResponse, summary="Development login")
+@router.get(
+    "/ehoks/kirjaudu/kehitys",
+    response_class=HTMLResponse,
+    summary="Development login",
+    include_in_schema=False,
+)
 def dev_login_page(
     request: Request,
     state: State,
@@ -148,7 +171,11 @@ def dev_login_page(
     return page(request, "dev_login.html", {"groups": groups, "paluu": _safe_return(return_to)})
 
 
-@router.post("/ehoks/kirjaudu/kehitys", summary="Log in as a seeded person (development only)")
+@router.post(
+    "/ehoks/kirjaudu/kehitys",
+    summary="Log in as a seeded person (development only)",
+    include_in_schema=False,
+)
 def dev_login(
     request: Request,
     state: State,
@@ -171,7 +198,11 @@ def dev_login(
 # CAS and CAS-oppija
 
 
-@router.get("/ehoks/kirjaudu/{realm}", summary="Start a login at the identity provider")
+@router.get(
+    "/ehoks/kirjaudu/{realm}",
+    summary="Start a login at the identity provider",
+    include_in_schema=False,
+)
 def begin_login(
     realm: Realm,
     request: Request,
@@ -207,8 +238,20 @@ def _cas_service(public_url: str, callback: str, return_to: str | None) -> str:
     return f"{public_url}{callback}{suffix}"
 
 
-@router.get(VIRKAILIJA_CAS_CALLBACK, summary="CAS login callback (officials)")
-@router.get("/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku")
+@router.get(
+    VIRKAILIJA_CAS_CALLBACK,
+    summary="CAS login callback (officials)",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={**SIGNED_IN, **errors(401, 429)},
+)
+@router.get(
+    "/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku",
+    summary="CAS login callback (officials, the original's address)",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={**SIGNED_IN, **errors(401, 429)},
+)
 def virkailija_cas_callback(
     request: Request,
     state: State,
@@ -232,7 +275,13 @@ def virkailija_cas_callback(
     )
 
 
-@router.get(OPPIJA_CAS_CALLBACK, summary="CAS-oppija login callback (students)")
+@router.get(
+    OPPIJA_CAS_CALLBACK,
+    summary="CAS-oppija login callback (students)",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={**SIGNED_IN, **errors(401, 429)},
+)
 def oppija_cas_callback(
     request: Request,
     state: State,
@@ -251,8 +300,18 @@ def oppija_cas_callback(
     )
 
 
-@router.post(VIRKAILIJA_CAS_CALLBACK, summary="CAS single logout (officials)")
-@router.post("/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku")
+@router.post(
+    VIRKAILIJA_CAS_CALLBACK,
+    summary="CAS single logout (officials)",
+    response_class=Response,
+    responses={**LOGGED_OUT, **errors(400)},
+)
+@router.post(
+    "/ehoks-virkailija-backend/api/v1/virkailija/session/opintopolku",
+    summary="CAS single logout (officials, the original's address)",
+    response_class=Response,
+    responses={**LOGGED_OUT, **errors(400)},
+)
 def virkailija_single_logout(
     state: State, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
 ) -> Response:
@@ -260,7 +319,16 @@ def virkailija_single_logout(
     return Response(status_code=200)
 
 
-@router.post(OPPIJA_CAS_CALLBACK, summary="CAS-oppija single logout (students)")
+@router.post(
+    OPPIJA_CAS_CALLBACK,
+    summary="CAS-oppija single logout (students)",
+    response_class=Response,
+    responses={
+        **LOGGED_OUT,
+        **errors(400),
+        404: {"description": "No session of that login (no body)"},
+    },
+)
 def oppija_single_logout(
     state: State, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
 ) -> Response:
@@ -287,7 +355,11 @@ def _oidc(state: State, realm: str) -> OidcClient:
     return client
 
 
-@router.get("/ehoks/kirjaudu/oidc/{realm}/paluu", summary="OpenID Connect login callback")
+@router.get(
+    "/ehoks/kirjaudu/oidc/{realm}/paluu",
+    summary="OpenID Connect login callback",
+    include_in_schema=False,
+)
 def oidc_callback(
     realm: Realm,
     request: Request,
@@ -326,6 +398,7 @@ def oidc_callback(
 @router.post(
     "/ehoks/kirjaudu/oidc/{realm}/backchannel-logout",
     summary="OpenID Connect back-channel logout",
+    include_in_schema=False,
 )
 def oidc_backchannel_logout(
     realm: Realm, state: State, logout_token: Annotated[str, Form()]
@@ -340,12 +413,16 @@ def oidc_backchannel_logout(
 # Logout and the session endpoints of the original
 
 
-@router.post("/ehoks/logout", summary="Log out (this session)")
+@router.post("/ehoks/logout", summary="Log out (this session)", include_in_schema=False)
 def logout(request: Request, state: State, logged_in: LoggedIn) -> Response:
     return _logout(request, state, logged_in, everywhere=False)
 
 
-@router.post("/ehoks/logout/kaikki", summary="Log out everywhere (every session of this person)")
+@router.post(
+    "/ehoks/logout/kaikki",
+    summary="Log out everywhere (every session of this person)",
+    include_in_schema=False,
+)
 def logout_everywhere(request: Request, state: State, logged_in: LoggedIn) -> Response:
     return _logout(request, state, logged_in, everywhere=True)
 
@@ -386,7 +463,14 @@ def _after_logout(state: State, logged_in: sessions.LoggedIn) -> str:
     return "/"
 
 
-@router.get("/ehoks-virkailija-backend/api/v1/virkailija/session/kayttaja", summary="Session")
+@router.get(
+    "/ehoks-virkailija-backend/api/v1/virkailija/session/kayttaja",
+    summary="Who is logged in, and the session's CSRF token",
+    responses={
+        **ok(bodies.SessionUserEnvelope),
+        **errors((401, bodies.InfoBody)),
+    },
+)
 @router.get("/ehoks-oppija-backend/api/v1/session/kayttaja", include_in_schema=False)
 async def session_user(logged_in: CurrentSession) -> OrjsonResponse:
     """Who is logged in (any kind of user); 401 without a session."""
@@ -396,8 +480,18 @@ async def session_user(logged_in: CurrentSession) -> OrjsonResponse:
     return envelope({"kind": actor.kind, "id": actor.audit_id, "csrf-token": logged_in.csrf_token})
 
 
-@router.delete("/ehoks-virkailija-backend/api/v1/virkailija/session", summary="Log out (API)")
-@router.delete("/ehoks-oppija-backend/api/v1/oppija/session", summary="Log out (API)")
+@router.delete(
+    "/ehoks-virkailija-backend/api/v1/virkailija/session",
+    summary="Log out (API)",
+    response_class=Response,
+    responses=LOGGED_OUT,
+)
+@router.delete(
+    "/ehoks-oppija-backend/api/v1/oppija/session",
+    summary="Log out (API)",
+    response_class=Response,
+    responses=LOGGED_OUT,
+)
 async def delete_session(request: Request, state: State, logged_in: LoggedIn) -> Response:
     await run_in_threadpool(_end_session, state, logged_in.id)
     return _clear_cookies(Response(status_code=200))

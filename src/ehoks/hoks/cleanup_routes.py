@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ehoks.access.policy import require_oph_privilege
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.openapi import ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.hoks import cleanup
 from ehoks.hoks.service.common import now_utc, today_in_finland
@@ -24,6 +26,7 @@ router = APIRouter()
         "numeric ids, which this service does not have)."
     ),
     tags=["heratepalvelu"],
+    responses=ok(bodies.ClearedHankkimistavat),
 )
 def delete_tyopaikkaohjaajan_yhteystiedot(
     actor: ServiceClient, state: State, trail: Trail
@@ -46,6 +49,7 @@ def delete_tyopaikkaohjaajan_yhteystiedot(
         "`hoks-ids` are the cleared HOKSes."
     ),
     tags=["heratepalvelu"],
+    responses=ok(bodies.ClearedHokses),
 )
 def delete_opiskelijan_yhteystiedot(
     actor: ServiceClient, state: State, trail: Trail

@@ -9,7 +9,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import JsonBody, ServiceClient, State, Trail
+from ehoks.api.openapi import (
+    ETAG,
+    EXAMPLE_HOKS,
+    WRITTEN,
+    collections,
+    errors,
+    hoks_ok,
+    json_body,
+    ok,
+    ok_schema,
+    part_body,
+    part_read_names,
+)
 from ehoks.api.params import HoksId, InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.errors import Gone
@@ -24,6 +38,17 @@ router = APIRouter()
 # The Vipunen feed's largest page (the original clamped larger ones to this silently).
 
 Version = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="A version number of the HOKS")]
+Kokoelma = Annotated[
+    str,
+    Path(description="The collection to add to", json_schema_extra={"enum": collections("root")}),
+]
+SubKokoelma = Annotated[
+    str,
+    Path(
+        description="The collection of the parent part to add to",
+        json_schema_extra={"enum": collections("sub")},
+    ),
+]
 ModuleId = Annotated[str, Path(description="The part's module-id (UUID)")]
 IfMatch = Annotated[
     str | None,
@@ -45,7 +70,47 @@ def _etag_headers(version: int) -> dict[str, str]:
     return {"ETag": etag(version)}
 
 
-@router.post("/hoks", summary="Create a HOKS", tags=["hoks"])
+CREATED_PART_HEADERS = {
+    **ETAG,
+    "Location": {"description": "The new part's address", "schema": {"type": "string"}},
+}
+PAGED = {
+    "type": "object",
+    "required": ["meta", "data"],
+    "properties": {
+        "meta": {"type": "object"},
+        "data": {
+            "type": "object",
+            "required": ["last-id", "failed-ids", "result"],
+            "properties": {
+                "last-id": {"type": "integer"},
+                "failed-ids": {"type": "array", "items": {"type": "integer"}},
+                "result": {"type": "array", "items": {"$ref": "#/components/schemas/HOKSVipunen"}},
+            },
+        },
+    },
+}
+
+
+@router.post(
+    "/hoks",
+    summary="Create a HOKS",
+    tags=["hoks"],
+    openapi_extra=json_body("HOKSLuonti", EXAMPLE_HOKS),
+    responses={
+        **ok(
+            bodies.HoksCreated,
+            headers={
+                **ETAG,
+                "Idempotent-Replayed": {
+                    "description": "`true` when a retry returned the first result",
+                    "schema": {"type": "string"},
+                },
+            },
+        ),
+        **errors(422),
+    },
+)
 def create_hoks(
     request: Request,
     body: JsonBody,
@@ -93,7 +158,12 @@ def create_hoks(
     )
 
 
-@router.get("/hoks/paged", summary="Anonymised HOKS feed for Vipunen", tags=["hoks"])
+@router.get(
+    "/hoks/paged",
+    summary="Anonymised HOKS feed for Vipunen",
+    tags=["hoks"],
+    responses=ok_schema(PAGED),
+)
 def list_hoks_paged(
     actor: ServiceClient,
     state: State,
@@ -121,6 +191,7 @@ def list_hoks_paged(
     "/hoks/opiskeluoikeus/{opiskeluoikeus_oid}",
     summary="Top-level fields of the HOKS of a study right",
     tags=["hoks"],
+    responses={**hoks_ok("HOKSPerustiedot", etag=False), **errors(404)},
 )
 def get_hoks_by_opiskeluoikeus(
     opiskeluoikeus_oid: str, actor: ServiceClient, state: State, trail: Trail
@@ -132,7 +203,16 @@ def get_hoks_by_opiskeluoikeus(
     return envelope(data)
 
 
-@router.get("/hoks/{hoks_id}", summary="Read a HOKS", tags=["hoks"])
+@router.get(
+    "/hoks/{hoks_id}",
+    summary="Read a HOKS",
+    tags=["hoks"],
+    responses={
+        **hoks_ok("HOKS"),
+        304: {"description": "Unchanged since the `If-None-Match` version", "headers": ETAG},
+        **errors(404),
+    },
+)
 def get_hoks(
     hoks_id: HoksId,
     actor: ServiceClient,
@@ -148,7 +228,14 @@ def get_hoks(
     return envelope(view, headers=headers)
 
 
-@router.put("/hoks/{hoks_id}", status_code=204, summary="Replace a HOKS", tags=["hoks"])
+@router.put(
+    "/hoks/{hoks_id}",
+    status_code=204,
+    summary="Replace a HOKS",
+    tags=["hoks"],
+    openapi_extra=json_body("HOKSKorvaus", {"id": 1, **EXAMPLE_HOKS}),
+    responses={**WRITTEN, **errors(404, 412)},
+)
 def replace_hoks(
     hoks_id: HoksId,
     body: JsonBody,
@@ -164,7 +251,14 @@ def replace_hoks(
     return no_content(_etag_headers(written.version))
 
 
-@router.patch("/hoks/{hoks_id}", status_code=204, summary="Update top-level fields", tags=["hoks"])
+@router.patch(
+    "/hoks/{hoks_id}",
+    status_code=204,
+    summary="Update top-level fields",
+    tags=["hoks"],
+    openapi_extra=json_body("HOKSPaivitys", {"id": 1, "sahkoposti": "uusi@example.org"}),
+    responses={**WRITTEN, **errors(404, 412)},
+)
 def patch_hoks(
     hoks_id: HoksId,
     body: JsonBody,
@@ -180,7 +274,13 @@ def patch_hoks(
     return no_content(_etag_headers(written.version))
 
 
-@router.post("/validointi", summary="Validate a HOKS without saving", tags=["hoks"])
+@router.post(
+    "/validointi",
+    summary="Validate a HOKS without saving",
+    tags=["hoks"],
+    openapi_extra=json_body("HOKSLuonti", EXAMPLE_HOKS),
+    responses=ok(bodies.EmptyEnvelope, description="Valid; nothing was stored"),
+)
 def validate_hoks(
     body: JsonBody, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -191,7 +291,15 @@ def validate_hoks(
 # Part-level writes (our addition; the original retired its per-part routes, see below).
 
 
-@router.get("/hoks/{hoks_id}/osat/{module_id}", summary="Read one part", tags=["hoks parts"])
+@router.get(
+    "/hoks/{hoks_id}/osat/{module_id}",
+    summary="Read one part",
+    tags=["hoks parts"],
+    responses={
+        **hoks_ok(part_read_names(), meta={"$ref": "#/components/schemas/PartMeta"}),
+        **errors(404),
+    },
+)
 def get_hoks_part(
     hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -216,6 +324,8 @@ def get_hoks_part(
     status_code=204,
     summary="Replace one part (keeps its module-id)",
     tags=["hoks parts"],
+    openapi_extra=part_body("any"),
+    responses={**WRITTEN, **errors(404, 412)},
 )
 def replace_hoks_part(
     hoks_id: HoksId,
@@ -244,6 +354,7 @@ def replace_hoks_part(
     status_code=204,
     summary="Remove one part and everything under it",
     tags=["hoks parts"],
+    responses={**WRITTEN, **errors(404, 412)},
 )
 def delete_hoks_part(
     hoks_id: HoksId,
@@ -265,12 +376,17 @@ def delete_hoks_part(
     status_code=201,
     summary="Add a part under another part",
     tags=["hoks parts"],
+    openapi_extra=part_body("sub"),
+    responses={
+        **ok(bodies.PartCreated, 201, "Added", headers=CREATED_PART_HEADERS),
+        **errors(404, 412),
+    },
 )
 def add_hoks_subpart(
     request: Request,
     hoks_id: HoksId,
     module_id: ModuleId,
-    kokoelma: str,
+    kokoelma: SubKokoelma,
     body: JsonBody,
     actor: ServiceClient,
     state: State,
@@ -285,11 +401,16 @@ def add_hoks_subpart(
     status_code=201,
     summary="Add a part to one of the HOKS's nine collections",
     tags=["hoks parts"],
+    openapi_extra=part_body("root"),
+    responses={
+        **ok(bodies.PartCreated, 201, "Added", headers=CREATED_PART_HEADERS),
+        **errors(404, 412),
+    },
 )
 def add_hoks_part(
     request: Request,
     hoks_id: HoksId,
-    kokoelma: str,
+    kokoelma: Kokoelma,
     body: JsonBody,
     actor: ServiceClient,
     state: State,
@@ -327,7 +448,12 @@ def _added(
     return envelope({"uri": uri}, meta={"module-id": module_id}, status_code=201, headers=headers)
 
 
-@router.get("/hoks/{hoks_id}/versiot", summary="Version history of a HOKS", tags=["hoks"])
+@router.get(
+    "/hoks/{hoks_id}/versiot",
+    summary="Version history of a HOKS",
+    tags=["hoks"],
+    responses={**ok(bodies.Versiot), **errors(404)},
+)
 def list_hoks_versions(
     hoks_id: HoksId, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -337,7 +463,10 @@ def list_hoks_versions(
 
 
 @router.get(
-    "/hoks/{hoks_id}/versiot/{version}", summary="A HOKS as it was at a version", tags=["hoks"]
+    "/hoks/{hoks_id}/versiot/{version}",
+    summary="A HOKS as it was at a version",
+    tags=["hoks"],
+    responses={**hoks_ok("HOKS", etag=False), **errors(404)},
 )
 def get_hoks_version(
     hoks_id: HoksId, version: Version, actor: ServiceClient, state: State, trail: Trail
@@ -355,6 +484,7 @@ def get_hoks_version(
     description="Names: HOKS (read), HOKSVipunen, HOKSLuonti (POST), HOKSKorvaus (PUT), "
     "HOKSPaivitys (PATCH), and one per part kind, e.g. osaamisen-hankkimistapa.",
     tags=["schemas"],
+    responses={**ok_schema({"type": "object"}, "A JSON Schema (draft 2020-12)"), **errors(404)},
 )
 def get_json_schema(name: str) -> OrjsonResponse:
     schemas = json_schemas()

@@ -11,7 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import State, Student, Trail
+from ehoks.api.openapi import errors, hoks_list, ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.limits import DB_BIGINT_MAX
 from ehoks.oppija import service
@@ -21,19 +23,27 @@ router = APIRouter(prefix="/oppija", tags=["oppija"])
 OppijaOid = Annotated[str, Path(description="The learner's OppijaOID: the session's own")]
 
 
-@router.get("/session", summary="The logged-in student")
+@router.get("/session", summary="The logged-in student", responses=ok(bodies.OppijaSession))
 def get_session(actor: Student) -> OrjsonResponse:
     return envelope(service.session_view(actor))
 
 
-@router.get("/oppijat/{oid}/hoks", summary="Every HOKS of the student, from every provider")
+@router.get(
+    "/oppijat/{oid}/hoks",
+    summary="Every HOKS of the student, from every provider",
+    responses={**hoks_list("HOKSOppijalle"), **errors((404, bodies.MessageBody))},
+)
 def list_own_hokses(actor: Student, oid: OppijaOid, state: State, trail: Trail) -> OrjsonResponse:
     with state.read(trail) as session:
         views = service.own_hokses(session, actor, oid, state.deps.with_trail(trail))
     return envelope(views)
 
 
-@router.get("/oppijat/{oid}/lukijat", summary="Who has read the student's HOKSes, newest first")
+@router.get(
+    "/oppijat/{oid}/lukijat",
+    summary="Who has read the student's HOKSes, newest first",
+    responses=ok(bodies.Lukijat),
+)
 def list_readers(
     actor: Student,
     oid: OppijaOid,

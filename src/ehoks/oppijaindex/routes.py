@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from ehoks.access.policy import require_oph_privilege
 from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.openapi import errors, ok_schema
 from ehoks.api.responses import OrjsonResponse
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import now_utc
@@ -23,6 +24,13 @@ router = APIRouter()
     "/hoks/{hoks_id}/hankintakoulutukset",
     summary="Study rights included in the HOKS's one (procured training)",
     tags=["hoks"],
+    responses={
+        **ok_schema(
+            {"type": "array", "items": {"type": "string"}},
+            "The included study rights' OIDs (a bare array, as the original)",
+        ),
+        **errors(404),
+    },
 )
 def list_hankintakoulutukset(
     hoks_id: Annotated[int, Path(ge=1, le=DB_INT_MAX)],
@@ -42,6 +50,7 @@ def list_hankintakoulutukset(
     status_code=204,
     summary="ONR changed a learner: refresh the name, move duplicates' HOKSes to the master",
     tags=["heratepalvelu"],
+    responses=errors(400),
 )
 def onr_modify(
     oid: Annotated[str, Query(description="The changed learner's OID")],

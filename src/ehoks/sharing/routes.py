@@ -19,6 +19,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from ehoks.access.actor import EmailActor
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import (
     EmailUser,
     JsonBody,
@@ -27,6 +28,7 @@ from ehoks.api.deps import (
     Student,
     Trail,
 )
+from ehoks.api.openapi import errors, json_body, ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.hoks.service.common import today_in_finland
@@ -41,12 +43,21 @@ ModuleId = Annotated[str, PathParam(max_length=64, description="The part's modul
 JAKOLINKIT = "/oppija/jaot/jakolinkit"
 SUOSTUMUKSET = "/oppija/jaot/suostumukset"
 ARVIOIJAT = "/hoks/{hoks_id}/osat/{module_id}/arvioijat"
+LOCATION = {"Location": {"description": "The new consent's address", "schema": {"type": "string"}}}
+# A share or consent mails its recipient a login link.
+MAIL_ERRORS = errors(400, 404, 503)
+NO_JAKO = (404, bodies.MessageBody)
 
 
 # Student: shares and consents.
 
 
-@oppija_router.post(JAKOLINKIT, summary="Share one part of one's own HOKS")
+@oppija_router.post(
+    JAKOLINKIT,
+    summary="Share one part of one's own HOKS",
+    openapi_extra=json_body("ShareCreate"),
+    responses={**ok(bodies.JakolinkkiCreated), **MAIL_ERRORS},
+)
 def create_share(
     request: Request, body: JsonBody, actor: Student, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -58,7 +69,12 @@ def create_share(
     return envelope(data, meta={"uuid": jako.id})
 
 
-@oppija_router.patch(f"{JAKOLINKIT}/{{jako_id}}", summary="Move the window of one's share")
+@oppija_router.patch(
+    f"{JAKOLINKIT}/{{jako_id}}",
+    summary="Move the window of one's share",
+    openapi_extra=json_body("ShareUpdate"),
+    responses={**ok(bodies.JakolinkkiEnvelope), **errors(400, NO_JAKO)},
+)
 def update_share(
     jako_id: JakoId, body: JsonBody, actor: Student, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -67,7 +83,11 @@ def update_share(
     return envelope(schemas.share_out(jako, today_in_finland()))
 
 
-@oppija_router.delete(f"{JAKOLINKIT}/{{jako_id}}", summary="Revoke one's share")
+@oppija_router.delete(
+    f"{JAKOLINKIT}/{{jako_id}}",
+    summary="Revoke one's share",
+    responses={**ok(bodies.JakolinkkiEnvelope), **errors(NO_JAKO)},
+)
 def revoke_share(jako_id: JakoId, actor: Student, state: State, trail: Trail) -> OrjsonResponse:
     with state.write(trail) as session:
         jako = service.revoke(
@@ -76,7 +96,11 @@ def revoke_share(jako_id: JakoId, actor: Student, state: State, trail: Trail) ->
     return envelope(schemas.share_out(jako, today_in_finland()))
 
 
-@oppija_router.get("/oppija/jaot/moduulit/{module_id}", summary="One's share links of a part")
+@oppija_router.get(
+    "/oppija/jaot/moduulit/{module_id}",
+    summary="One's share links of a part",
+    responses={**ok(bodies.Jakolinkit), **errors(404)},
+)
 def shares_of_module(
     module_id: ModuleId, actor: Student, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -85,7 +109,11 @@ def shares_of_module(
     return envelope(found)
 
 
-@oppija_router.get("/oppija/hoksit/{hoks_ref}/jaot", summary="Shares and consents of a HOKS")
+@oppija_router.get(
+    "/oppija/hoksit/{hoks_ref}/jaot",
+    summary="Shares and consents of a HOKS",
+    responses={**ok(bodies.HoksinJaotEnvelope), **errors(404)},
+)
 def shares_of_hoks(
     hoks_ref: Annotated[str, PathParam(max_length=64, description="HOKS eid (or id)")],
     actor: Student,
@@ -97,7 +125,13 @@ def shares_of_hoks(
     return envelope(found)
 
 
-@oppija_router.post(SUOSTUMUKSET, status_code=201, summary="Consent to disclose (parts of) a HOKS")
+@oppija_router.post(
+    SUOSTUMUKSET,
+    status_code=201,
+    summary="Consent to disclose (parts of) a HOKS",
+    openapi_extra=json_body("ConsentCreate"),
+    responses={**ok(bodies.SuostumusCreated, 201, "Recorded", LOCATION), **MAIL_ERRORS},
+)
 def create_consent(
     request: Request, body: JsonBody, actor: Student, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -114,7 +148,11 @@ def create_consent(
     )
 
 
-@oppija_router.delete(f"{SUOSTUMUKSET}/{{jako_id}}", summary="Revoke one's consent")
+@oppija_router.delete(
+    f"{SUOSTUMUKSET}/{{jako_id}}",
+    summary="Revoke one's consent",
+    responses={**ok(bodies.SuostumusEnvelope), **errors(NO_JAKO)},
+)
 def revoke_consent(jako_id: JakoId, actor: Student, state: State, trail: Trail) -> OrjsonResponse:
     with state.write(trail) as session:
         jako = service.revoke(
@@ -126,12 +164,20 @@ def revoke_consent(jako_id: JakoId, actor: Student, state: State, trail: Trail) 
 # Recipient (logged in by e-mail).
 
 
-@oppija_router.get(f"{JAKOLINKIT}/{{jako_id}}", summary="What a share shows its recipient")
+@oppija_router.get(
+    f"{JAKOLINKIT}/{{jako_id}}",
+    summary="What a share shows its recipient",
+    responses={**ok(bodies.OpenedJakolinkkiEnvelope), **errors(NO_JAKO, 410, 423)},
+)
 def open_share(jako_id: JakoId, actor: EmailUser, state: State, trail: Trail) -> OrjsonResponse:
     return _open(jako_id, actor, state, trail, schemas.JAKOLINKKI)
 
 
-@oppija_router.get(f"{SUOSTUMUKSET}/{{jako_id}}", summary="What a consent shows its recipient")
+@oppija_router.get(
+    f"{SUOSTUMUKSET}/{{jako_id}}",
+    summary="What a consent shows its recipient",
+    responses={**ok(bodies.OpenedSuostumusEnvelope), **errors(NO_JAKO, 410, 423)},
+)
 def open_consent(jako_id: JakoId, actor: EmailUser, state: State, trail: Trail) -> OrjsonResponse:
     return _open(jako_id, actor, state, trail, schemas.SUOSTUMUS)
 
@@ -145,7 +191,11 @@ def _open(jako_id: str, actor: EmailActor, state: State, trail: Trail, laji: str
 # Provider: assessors' e-mail addresses.
 
 
-@virkailija_router.get(ARVIOIJAT, summary="Assessors' e-mail addresses of a demonstration")
+@virkailija_router.get(
+    ARVIOIJAT,
+    summary="Assessors' e-mail addresses of a demonstration",
+    responses={**ok(bodies.Arvioijat), **errors(404)},
+)
 def list_assessors(
     hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -156,7 +206,16 @@ def list_assessors(
     return envelope([schemas.assessor_out(row) for row in rows])
 
 
-@virkailija_router.post(ARVIOIJAT, summary="Record a working-life assessor's e-mail address")
+@virkailija_router.post(
+    ARVIOIJAT,
+    summary="Record a working-life assessor's e-mail address",
+    openapi_extra=json_body("AssessorContact"),
+    responses={
+        **ok(bodies.ArvioijaEnvelope, 200, "Already recorded: the existing record"),
+        **ok(bodies.ArvioijaEnvelope, 201, "Recorded"),
+        **errors(400, 404),
+    },
+)
 def add_assessor(
     hoks_id: HoksId,
     module_id: ModuleId,
@@ -174,7 +233,10 @@ def add_assessor(
 
 
 @virkailija_router.delete(
-    f"{ARVIOIJAT}/{{arvioija_id}}", status_code=204, summary="Remove an assessor's address"
+    f"{ARVIOIJAT}/{{arvioija_id}}",
+    status_code=204,
+    summary="Remove an assessor's address",
+    responses=errors(404),
 )
 def remove_assessor(
     hoks_id: HoksId,

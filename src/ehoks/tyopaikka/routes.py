@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import EmailUser, State, Trail
+from ehoks.api.openapi import ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.tyopaikka import service
 
 router = APIRouter(tags=["tyopaikka"])
 
 
-@router.get("/ehoks-oppija-backend/api/v1/tyopaikka/hoksit", summary="My parts (JSON)")
+@router.get(
+    "/ehoks-oppija-backend/api/v1/tyopaikka/hoksit",
+    summary="My parts (JSON)",
+    responses=ok(bodies.TyopaikanHoksit),
+)
 def my_parts(actor: EmailUser, state: State, trail: Trail) -> OrjsonResponse:
     with state.read(trail) as session:
         hoksit = service.my_parts(session, actor, state.deps.with_trail(trail))

@@ -16,7 +16,9 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from ehoks.access.actor import OfficialActor
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import AppState, JsonBody, Official, State, Trail
+from ehoks.api.openapi import ETAG, WRITTEN, errors, hoks_list, hoks_ok, json_body, ok
 from ehoks.api.params import HoksId, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.audit.trail import AuditTrail
@@ -34,7 +36,11 @@ IfMatch = Annotated[
 ]
 
 
-@router.get("/session", summary="The logged-in official and their organisation privileges")
+@router.get(
+    "/session",
+    summary="The logged-in official and their organisation privileges",
+    responses=ok(bodies.VirkailijaSessionEnvelope),
+)
 def get_session(actor: Official, state: State) -> OrjsonResponse:
     with state.read() as session:
         children = search.child_organisations(
@@ -43,7 +49,11 @@ def get_session(actor: Official, state: State) -> OrjsonResponse:
     return envelope(service.session_view(actor, children))
 
 
-@router.get("/oppijat", summary="Search the learners with a HOKS in an oppilaitos")
+@router.get(
+    "/oppijat",
+    summary="Search the learners with a HOKS in an oppilaitos",
+    responses={**ok(bodies.OppijaSearch), **errors(400)},
+)
 def search_oppijat(
     actor: Official,
     state: State,
@@ -79,7 +89,11 @@ def search_oppijat(
     return envelope(result.rows, meta={"total-count": result.total})
 
 
-@router.get("/oppijat/{oppija_oid}/hoksit", summary="The learner's HOKSes the official may read")
+@router.get(
+    "/oppijat/{oppija_oid}/hoksit",
+    summary="The learner's HOKSes the official may read",
+    responses=hoks_list("HOKSPerustiedot"),
+)
 def list_hoksit(
     actor: Official, oppija_oid: OppijaOid, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -88,7 +102,14 @@ def list_hoksit(
     return envelope(rows)
 
 
-@router.post("/oppijat/{oppija_oid}/hoksit", summary="Enter a HOKS by hand")
+@router.post(
+    "/oppijat/{oppija_oid}/hoksit",
+    summary="Enter a HOKS by hand",
+    description="The body is a HOKS as `POST /hoks` takes it; a workplace period's "
+    "`yksiloiva-tunniste` may be left out (it is then generated).",
+    openapi_extra=json_body("HOKSLuonti"),
+    responses={**ok(bodies.HoksCreated, headers=ETAG), **errors(400)},
+)
 def create_hoks(
     request: Request,
     actor: Official,
@@ -108,7 +129,11 @@ def create_hoks(
     )
 
 
-@router.get("/oppijat/{oppija_oid}/hoksit/{hoks_id}", summary="Read a HOKS")
+@router.get(
+    "/oppijat/{oppija_oid}/hoksit/{hoks_id}",
+    summary="Read a HOKS",
+    responses={**hoks_ok("HOKS"), **errors(404)},
+)
 def get_hoks(
     actor: Official, oppija_oid: OppijaOid, hoks_id: HoksId, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -119,7 +144,13 @@ def get_hoks(
     return envelope(view, headers={"ETag": etag(hoks.version)})
 
 
-@router.put("/oppijat/{oppija_oid}/hoksit/{hoks_id}", status_code=204, summary="Replace a HOKS")
+@router.put(
+    "/oppijat/{oppija_oid}/hoksit/{hoks_id}",
+    status_code=204,
+    summary="Replace a HOKS",
+    openapi_extra=json_body("HOKSKorvaus"),
+    responses={**WRITTEN, **errors(400, 404, 412)},
+)
 def replace_hoks(
     actor: Official,
     oppija_oid: OppijaOid,
@@ -133,7 +164,11 @@ def replace_hoks(
 
 
 @router.patch(
-    "/oppijat/{oppija_oid}/hoksit/{hoks_id}", status_code=204, summary="Update top-level fields"
+    "/oppijat/{oppija_oid}/hoksit/{hoks_id}",
+    status_code=204,
+    summary="Update top-level fields",
+    openapi_extra=json_body("HOKSPaivitys"),
+    responses={**WRITTEN, **errors(400, 404, 412)},
 )
 def patch_hoks(
     actor: Official,
@@ -174,6 +209,7 @@ def _update(
 @router.patch(
     "/oppijat/{oppija_oid}/hoksit/{hoks_id}/shallow-delete",
     summary="Soft-delete a HOKS (needs the HOKS_DELETE role)",
+    responses={**ok(bodies.ShallowDeleted), **errors(400, 404)},
 )
 def shallow_delete(
     actor: Official, oppija_oid: OppijaOid, hoks_id: HoksId, state: State, trail: Trail
@@ -185,7 +221,11 @@ def shallow_delete(
     return OrjsonResponse({"success": hoks_id})
 
 
-@router.patch("/hoks/{hoks_id}/undo-shallow-delete", summary="Undo a soft delete (OPH super user)")
+@router.patch(
+    "/hoks/{hoks_id}/undo-shallow-delete",
+    summary="Undo a soft delete (OPH super user)",
+    responses={**ok(bodies.EmptyEnvelope), **errors(404)},
+)
 def undo_shallow_delete(
     actor: Official, hoks_id: HoksId, state: State, trail: Trail
 ) -> OrjsonResponse:
@@ -194,7 +234,11 @@ def undo_shallow_delete(
     return envelope({})
 
 
-@router.delete("/hoks/{hoks_id}", summary="Delete a HOKS for good (OPH super user)")
+@router.delete(
+    "/hoks/{hoks_id}",
+    summary="Delete a HOKS for good (OPH super user)",
+    responses={**ok(bodies.EmptyEnvelope), **errors(404)},
+)
 def hard_delete(actor: Official, hoks_id: HoksId, state: State, trail: Trail) -> OrjsonResponse:
     with state.write(trail) as session:
         service.hard_delete(session, actor, hoks_id, state.deps.with_trail(trail))
