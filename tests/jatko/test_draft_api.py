@@ -231,32 +231,29 @@ def test_the_continuation_is_recorded_when_the_client_says_so(
     assert "jatkaa-hoksia" not in data
 
 
-def test_the_provider_where_the_learner_studies_now_may_link_another_providers_plan(
+def test_a_link_to_a_plan_the_caller_may_not_read_creates_nothing(
     client, clients, world, learner, earlier, db
 ):
-    # Another provider holding a study right of the learner's is where the learner studies
-    # now: law 531/2017 § 109 a ¶1 lets it read the earlier plan, so it may continue from it.
-    other = clients.headers(world.koulutustoimija_2)
+    # A provider where the learner has no study right (so no right on the earlier plan),
+    # creating a plan for a learner of its own and claiming it continues the earlier one.
+    other = clients.headers(world.koulutustoimija_3)
+    stranger, stranger_oo = world.add_oppija("c-oppija", oppilaitos=world.oppilaitos_4)
     body = {
-        "oppija-oid": learner.oppija,
-        "opiskeluoikeus-oid": learner.muu_oo,
+        "oppija-oid": stranger,
+        "opiskeluoikeus-oid": stranger_oo,
         "ensikertainen-hyvaksyminen": "2025-08-20",
         "osaamisen-hankkimisen-tarve": True,
     }
     before = hoks_count(db)
+    response = client.post(
+        f"{API}/hoks", json=body, headers=other, params={"jatkaa-hoksia": earlier}
+    )
+    assert response.status_code == 401
+    assert hoks_count(db) == before
     unknown = client.post(f"{API}/hoks", json=body, headers=other, params={"jatkaa-hoksia": 999999})
     assert unknown.status_code == 400
     assert unknown.json()["errors"] == {"jatkaa-hoksia": "no HOKS with this id"}
     assert hoks_count(db) == before
-    response = client.post(
-        f"{API}/hoks", json=body, headers=other, params={"jatkaa-hoksia": earlier}
-    )
-    assert response.status_code == 200
-    with make_session_factory(db)() as session:
-        new_id = session.scalar(select(func.max(Hoks.id)))
-        link = session.get(HoksJatko, new_id)
-    assert link is not None
-    assert link.aiempi_hoks_id == earlier
 
 
 def test_a_link_to_another_learners_plan_is_refused(client, provider, world, learner, earlier, db):
@@ -295,10 +292,13 @@ def test_refusals(client, clients, provider, world, learner, earlier, db):
     not_theirs = draft(client, provider, earlier, stranger_oo)
     assert not_theirs.status_code == 400
     assert "No opiskeluoikeus" in not_theirs.json()["error"]
-    # No right to read the earlier plan: a provider where the learner does not study (where
-    # the learner studies now, § 109 a ¶1 gives the read: the test above).
+    # No right to read the earlier plan: a provider where the learner has no study right.
     outsider = clients.headers(world.koulutustoimija_3)
     assert draft(client, outsider, earlier, learner.muu_oo).status_code == 401
+    # The provider where the learner studies now reads it (§ 109 a ¶1) but, with only the
+    # read privilege, may not write on its study right.
+    b_reader = clients.headers(world.koulutustoimija_2, "READ")
+    assert draft(client, b_reader, earlier, learner.muu_oo).status_code == 401
     # May read the plan, may not write on the new study right.
     reader = clients.headers(world.koulutustoimija_1, "READ")
     assert draft(client, reader, earlier, learner.sama_oo).status_code == 401
@@ -323,3 +323,59 @@ def test_a_refused_draft_is_audited_as_denied(client, clients, world, learner, e
             select(AuditEvent.outcome).where(AuditEvent.hoks_id == earlier)
         ).all()
     assert "denied" in outcomes
+
+
+def test_the_provider_where_the_learner_studies_now_drafts_from_another_providers_plan(
+    client, clients, provider, world, learner, earlier, db
+):
+    """B (koulutustoimija 2, where the learner has a study right in force) reads A's plan
+    under § 109 a ¶1: its system gets the draft for B's study right and creates the plan that
+    continues A's; C (no study right of the learner) gets neither."""
+    b = clients.headers(world.koulutustoimija_2)
+    response = draft(client, b, earlier, learner.muu_oo)
+    assert response.status_code == 200, response.text
+    body, meta = response.json()["data"], response.json()["meta"]
+    assert body["opiskeluoikeus-oid"] == learner.muu_oo
+    assert meta["jatkaa-hoksia"] == earlier
+    assert meta["tutkinto-vaihtui"] is False
+    recognised = {
+        u["tutkinnon-osa-koodi-uri"]: u for u in body["aiemmin-hankitut-ammat-tutkinnon-osat"]
+    }
+    # Completed in Koski on A's study right: A is the provider that recognised it.
+    assert recognised["tutkinnonosat_106161"]["koulutuksen-jarjestaja-oid"] == (
+        world.koulutustoimija_1
+    )
+    assert recognised["tutkinnonosat_106161"]["valittu-todentamisen-prosessi-koodi-uri"] == NAYTTO
+    # The read that grounded the draft is audited on the current-provider basis.
+    with make_session_factory(db)() as session:
+        event = session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.hoks_id == earlier,
+                AuditEvent.operation == "read",
+                AuditEvent.actor_kind == "palvelukayttaja",
+            )
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+    assert event is not None
+    assert (event.legal_basis, event.basis_ref) == ("current-provider", learner.muu_oo)
+    assert event.details["jatkoluonnos"] == learner.muu_oo
+
+    new_id = accepted(client, b, body, **{"jatkaa-hoksia": earlier})
+    with make_session_factory(db)() as session:
+        link = session.get(HoksJatko, new_id)
+        new = session.get(Hoks, new_id)
+        assert link is not None
+        assert link.aiempi_hoks_id == earlier
+        assert new is not None
+        assert new.oppilaitos_oid == world.oppilaitos_3
+    # B's plan is B's to write; A's stays read-only for B.
+    assert client.get(f"{API}/hoks/{new_id}", headers=b).status_code == 200
+    patch = {"id": earlier, "urasuunnitelma-koodi-uri": "urasuunnitelma_0002"}
+    assert client.patch(f"{API}/hoks/{earlier}", json=patch, headers=b).status_code == 401
+
+    # C: neither plan, no draft, no continuation.
+    c = clients.headers(world.koulutustoimija_3)
+    assert client.get(f"{API}/hoks/{earlier}", headers=c).status_code == 401
+    assert client.get(f"{API}/hoks/{new_id}", headers=c).status_code == 401
+    assert draft(client, c, earlier, learner.muu_oo).status_code == 401

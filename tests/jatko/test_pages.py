@@ -9,7 +9,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from ehoks.access.actor import OfficialActor, StudentActor, grants_from_roles
 from ehoks.db import make_session_factory
@@ -161,21 +161,20 @@ def test_a_link_the_reader_may_not_follow_is_not_shown(
     saved = post(web, NEW, fields, csrf, tallenna="1")
     assert saved.status_code == 303, saved.text
     new_id = int(re.search(r"/(\d+)\?", saved.headers["location"]).group(1))
-    # An official of the new plan's school only: the learner studies there, so law 531/2017
-    # § 109 a ¶1 lets the school read the earlier plan too, and the link is shown.
+    # An official of the earlier plan's school only: the learner no longer studies there, so
+    # the new plan (at the other school) is not theirs to read, nor its link theirs to see.
+    login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.oppilaitos_1}"))
+    page = web.get(hoks_page(learner.oppija, earlier))
+    assert page.status_code == 200
+    assert "Tätä suunnitelmaa jatketaan" not in text_of(page.text)
+    assert f'href="{hoks_page(learner.oppija, new_id)}"' not in page.text
+    assert web.get(hoks_page(learner.oppija, new_id)).status_code == 403
+    # An official of the new plan's school only reads the earlier plan because the learner
+    # studies there now (§ 109 a ¶1), so the link is theirs to follow.
     login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.oppilaitos_2}"))
     page = web.get(hoks_page(learner.oppija, new_id))
-    assert page.status_code == 200
+    assert "Tämä suunnitelma jatkaa aiempaa suunnitelmaa" in text_of(page.text)
     assert f'href="{hoks_page(learner.oppija, earlier)}"' in page.text
-    # Once the earlier plan is deleted, only super users may read it: no link for the school.
-    with db.begin() as connection:
-        connection.execute(
-            text("UPDATE hoks SET deleted_at = CURRENT_TIMESTAMP WHERE id = :id"), {"id": earlier}
-        )
-    page = web.get(hoks_page(learner.oppija, new_id))
-    assert page.status_code == 200
-    assert "Tämä suunnitelma jatkaa aiempaa suunnitelmaa" not in text_of(page.text)
-    assert f'href="{hoks_page(learner.oppija, earlier)}"' not in page.text
 
 
 def test_the_study_rights_offered_are_those_the_official_may_write_on(
@@ -192,13 +191,73 @@ def test_the_study_rights_offered_are_those_the_official_may_write_on(
     assert "/jatka" not in web.get(hoks_page(learner.oppija, earlier)).text
     refused = web.get(f"{NEW}?jatkaa={earlier}&opiskeluoikeus-oid={learner.sama_oo}")
     assert refused.status_code == 403
-    # An official of a provider where the learner does not study may not read the earlier
-    # plan at all (where the learner does study, § 109 a ¶1 gives the read).
+    # An official of a provider where the learner has no study right may not read the earlier
+    # plan at all.
     login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.koulutustoimija_3}"))
+    assert web.get(hoks_page(learner.oppija, earlier)).status_code == 403
     refused = web.get(f"{NEW}?jatkaa={earlier}&opiskeluoikeus-oid={learner.muu_oo}")
     assert refused.status_code == 403
     with make_session_factory(db)() as session:
         assert session.scalar(select(func.count()).select_from(Hoks)) == 1
+
+
+def test_the_new_provider_starts_from_the_earlier_providers_plan(
+    web, learner, earlier, db, settings, world
+):
+    """B (koulutustoimija 2) reads A's plan because the learner studies at B (§ 109 a ¶1),
+    starts its own plan from it on B's study right and saves; both of B's pages link the two,
+    the student follows both links, A's school (where the learner no longer studies) sees no
+    link to B's plan."""
+    b = login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.koulutustoimija_2}"))
+    earlier_page = web.get(hoks_page(learner.oppija, earlier))
+    assert earlier_page.status_code == 200
+    assert "Muokkaa HOKSia" not in earlier_page.text  # read-only for B
+    choose = web.get(f"{hoks_page(learner.oppija, earlier)}/jatka")
+    offered = set(re.findall(r"opiskeluoikeus-oid=([0-9.]+)", choose.text))
+    assert offered == {learner.muu_oo}
+    form = start_form(web, learner.oppija, earlier, learner.muu_oo)
+    assert "Suoritettu Koskessa 20.5.2025" in text_of(form)
+    fields = browser_form(form)
+    # Remove the one carried unit to acquire that is not a common unit (106162).
+    assert (f"{HATO}[0].tutkinnon-osa-koodi-uri", "tutkinnonosat_106162") in fields
+    removed = post(web, NEW, fields, b["X-CSRF-Token"], poista=f"{HATO}[0]")
+    assert removed.status_code == 200, removed.text
+    fields = with_values(browser_form(removed.text), {"ensikertainen-hyvaksyminen": "2025-08-20"})
+    saved = post(web, NEW, fields, b["X-CSRF-Token"], tallenna="1")
+    assert saved.status_code == 303, saved.text
+    new_id = int(re.search(r"/(\d+)\?tallennettu=luotu", saved.headers["location"]).group(1))
+    with make_session_factory(db)() as session:
+        new = session.get(Hoks, new_id)
+        link = session.get(HoksJatko, new_id)
+        assert link is not None
+        assert link.aiempi_hoks_id == earlier
+        assert new.opiskeluoikeus_oid == learner.muu_oo
+        assert new.oppilaitos_oid == world.oppilaitos_3
+        assert not new.document.get(HATO)
+        eids = {i: session.get(Hoks, i).eid for i in (earlier, new_id)}
+
+    # B's pages link both plans; the earlier one no longer offers a start (B's only study
+    # right of the learner has its plan now).
+    new_page = web.get(hoks_page(learner.oppija, new_id)).text
+    assert "Tämä suunnitelma jatkaa aiempaa suunnitelmaa:" in text_of(new_page)
+    assert f'href="{hoks_page(learner.oppija, earlier)}"' in new_page
+    old_page = web.get(hoks_page(learner.oppija, earlier)).text
+    assert f'href="{hoks_page(learner.oppija, new_id)}"' in old_page
+    assert "/jatka" not in old_page
+
+    # A's school, where the learner's study right ended: its plan, without B's link.
+    login(web, db, settings, official(f"ROLE_APP_EHOKS_CRUD_{world.oppilaitos_1}"))
+    old_page = web.get(hoks_page(learner.oppija, earlier)).text
+    assert "Tätä suunnitelmaa jatketaan" not in text_of(old_page)
+    assert f"/hoks/{new_id}" not in old_page
+
+    # The student follows both links.
+    student = TestClient(web.app, base_url=BASE_URL)
+    login(student, db, settings, StudentActor(learner.oppija, "Testi Oppija"))
+    own_new = student.get(f"/ehoks/suunnittelu/{eids[new_id]}")
+    assert f'href="/ehoks/suunnittelu/{eids[earlier]}"' in own_new.text
+    own_old = student.get(f"/ehoks/suunnittelu/{eids[earlier]}")
+    assert f'href="/ehoks/suunnittelu/{eids[new_id]}"' in own_old.text
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])

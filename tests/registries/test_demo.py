@@ -24,6 +24,7 @@ from ehoks.hoks.schemas.primitives import (
 from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid as is_valid_opiskeluoikeus_oid
 from ehoks.hoks.schemas.primitives import is_oppija_oid as is_valid_oppija_oid
 from ehoks.hoks.schemas.primitives import is_organisaatio_oid as is_valid_organisaatio_oid
+from ehoks.registries.koski import suoritukset
 from ehoks.registries.koski.schemas import Opiskeluoikeus, opiskeluoikeus_from_koski
 
 
@@ -228,6 +229,35 @@ class TestRegistries:
         assert later.alkamispaiva is not None
         assert earlier.paattymispaiva < later.alkamispaiva
 
+    def test_koski_records_the_units_the_learner_who_moved_passed(self) -> None:
+        """So that Rannikko's draft from Juho's plan recognises what he completed at
+        Järviseutu (docs/continuation.md): passed units and a passed sub-area, and units in
+        progress, each one his plan lists."""
+        [document] = [
+            oo
+            for oppija in KOSKI
+            if oppija["henkilö"]["oid"] == JUHO
+            for oo in oppija["opiskeluoikeudet"]
+            if OPISKELUOIKEUDET[oo["oid"]].tila == "eronnut"
+        ]
+        recorded = suoritukset.osat(document)
+        passed = {osa.koodiarvo for osa in recorded if osa.hyvaksytty}
+        pending = {osa.koodiarvo for osa in recorded if not osa.hyvaksytty}
+        assert passed == {"106161", "106163"}
+        assert pending == {"106165", "106729"}
+        [common] = [osa for osa in recorded if osa.yhteinen]
+        assert {(a.koodiarvo, a.hyvaksytty) for a in common.osa_alueet} == {
+            ("YTTT", True),
+            ("YTYY", False),
+        }
+        [plan] = [d for _, d in HOKSIT if d["opiskeluoikeus-oid"] == document["oid"]]
+        listed = {
+            unit["tutkinnon-osa-koodi-uri"].removeprefix("tutkinnonosat_")
+            for key in ("hankittavat-ammat-tutkinnon-osat", "hankittavat-yhteiset-tutkinnon-osat")
+            for unit in plan[key]
+        }
+        assert passed | pending == listed
+
 
 class TestHoksDocuments:
     def test_thirteen_plans_one_per_study_right_and_never_on_an_included_one(self) -> None:
@@ -265,6 +295,18 @@ class TestHoksDocuments:
                     _check_oppimisen_tuki(tuki)
             if key in ("opetus-ja-ohjaus-maara", "laajuus"):
                 assert value >= 0
+
+    def test_a_workplace_instructor_is_named_at_both_providers(self) -> None:
+        """README: one workplace e-mail login shows the instructor students of both demo
+        providers (Henrik Lindroos)."""
+        providers: dict[str, set[str | None]] = {}
+        for _, document in HOKSIT:
+            oo = OPISKELUOIKEUDET[document["opiskeluoikeus-oid"]]
+            for key, value in walk(document):
+                if key == "vastuullinen-tyopaikka-ohjaaja":
+                    providers.setdefault(value["sahkoposti"], set()).add(oo.koulutustoimija_oid)
+        both = {email for email, named_at in providers.items() if len(named_at) == 2}
+        assert "henrik.lindroos@kiinteistosahko.example" in both
 
     def test_shows_every_kind_of_part(self) -> None:
         keys = {key for _, document in HOKSIT for key, _ in walk(document)}

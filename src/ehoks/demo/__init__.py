@@ -17,7 +17,8 @@ OID in ONR whose master is his own. The vocational study rights of Isla Lehtonen
 have no HOKS, so a demo can create one. Juho Salminen moved between the providers: his plan is
 at Järviseudun ammattiopisto on a study right that ended (``eronnut``), and his study right at
 Rannikon ammattiopisto, in force, has no plan yet, so Rannikko reads the earlier one (law
-531/2017 § 109 a ¶1).
+531/2017 § 109 a ¶1) and can start its plan from it: Koski records the units he passed at
+Järviseutu. The workplace instructor Henrik Lindroos is named in plans at both providers.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from ehoks.web.routes.virkailija_hoks_common import (
     load_hoks,
     student_path,
 )
-from ehoks.web.routes.virkailija_lomake_sivu import may_create
+from ehoks.web.routes.virkailija_jatko import start_offer
 
 router = APIRouter(include_in_schema=False)
 
@@ -143,11 +143,7 @@ def basics(
         hoks_id,
         lambda link: hoks_path(link.oppija_oid, link.hoks_id),
     )
-    start = (
-        hoks_path(oppija_oid, hoks_id, "/jatka")
-        if may_create(actor) and loaded.plan.deleted_at is None
-        else None
-    )
+    start = start_offer(state, actor, loaded.plan)
     context = hoks_context(
         request,
         state,

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OfficialActor
 from ehoks.api.deps import AppState, Official, State, Trail
 from ehoks.audit.trail import AuditTrail
-from ehoks.errors import BadRequest, ValidationFailed
+from ehoks.errors import BadRequest, RegistryUnavailable, ValidationFailed
 from ehoks.hoks.service.common import Deps
 from ehoks.jatko import service as jatko
 from ehoks.virkailija import plans
+from ehoks.virkailija.plans import OfficialPlan
 from ehoks.virkailija.service import INSUFFICIENT, forbidden_as
 from ehoks.web.i18n import text_in
 from ehoks.web.lomake import jatko as lomake_jatko
@@ -39,6 +40,25 @@ NEW = f"{APP}/luohoks"
 def start_path(oppija_oid: str, hoks_id: int) -> str:
     """The page that starts a new plan from this one."""
     return hoks_path(oppija_oid, hoks_id, "/jatka")
+
+
+def start_offer(state: AppState, actor: OfficialActor, plan: OfficialPlan) -> str | None:
+    """The HOKS page's "start a new plan from this one", offered only where it can lead
+    somewhere: the plan is not deleted and the learner has a study right in Koski without a
+    HOKS on which the official may write (the policy decides, as on the chooser page). The
+    plan itself may be one the official only reads — another provider's, under § 109 a ¶1.
+    When Koski cannot answer, the offer stays and the chooser page answers with its 503."""
+    if not may_create(actor) or plan.deleted_at is not None:
+        return None
+    try:
+        candidates = jatko.writable_study_rights(
+            actor, plan.oppija_oid, plan.opiskeluoikeus_oid, state.deps
+        )
+    except RegistryUnavailable:
+        return start_path(plan.oppija_oid, plan.hoks_id)
+    with state.read() as session:
+        candidates = jatko.without_hoks(session, candidates)
+    return start_path(plan.oppija_oid, plan.hoks_id) if candidates else None
 
 
 def form_path(hoks_id: int, opiskeluoikeus_oid: str) -> str:
