@@ -111,6 +111,10 @@ def upgrade() -> None:
         " WHERE c.oppija_oid = hoks_haku.oppija_oid AND c.deleted_at IS NULL"
         " AND c.oppilaitos_oid IS NOT NULL)"
     )
+    if dialect == "postgresql":
+        # The backfill wrote a new version of every row, and every index holds both: rebuilt,
+        # the indexes are their own size again (the table is locked by the UPDATE already).
+        op.execute("REINDEX TABLE hoks_haku")
     op.create_index(COUNT, "hoks_haku", ["oppijan_hoks_lkm", "hoks_id"], unique=False)
     op.create_index(
         DELETED,
