@@ -3,8 +3,10 @@ ONR duplicate merge that moves HOKSes to the master learner in one transaction."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 from ehoks.cli import app as cli_app
@@ -134,3 +136,26 @@ class TestOnrMerge:
             f"{API}/heratepalvelu/onrmodify?oid=1.2.246.562.24.12312312319", headers=headers
         )
         assert response.status_code == 400
+
+
+def test_the_index_keeps_the_study_rights_latest_state_and_a_refresh_updates_it(
+    client, headers, world, db, database_url, monkeypatch
+):
+    oppija, oo = world.add_oppija("tila", alkamispaiva="2024-08-01")
+    client.post(f"{API}/hoks", json=hoks_body(oppija, oo), headers=headers)
+    (row,) = _rows(db, IndexOpiskeluoikeus)
+    assert (row.tila, row.tila_alku) == ("lasna", date(2024, 8, 1))
+    # Koski records the learner resigned (jaksot out of order, as Koski may send them); the
+    # index row is as migration 0012 left it (no state) until the refresh.
+    document = world.oppijat[oppija]["opiskeluoikeudet"][0]
+    document["tila"]["opiskeluoikeusjaksot"].insert(
+        0, {"alku": "2025-03-15", "tila": {"koodiarvo": "eronnut"}}
+    )
+    world.changed()
+    with make_session_factory(db).begin() as session:
+        session.execute(update(IndexOpiskeluoikeus).values(tila=None, tila_alku=None))
+    monkeypatch.setenv("EHOKS_DATABASE_URL", database_url)
+    result = CliRunner().invoke(cli_app, ["registry", "refresh-index"])
+    assert result.exit_code == 0, result.output
+    (row,) = _rows(db, IndexOpiskeluoikeus)
+    assert (row.tila, row.tila_alku) == ("eronnut", date(2025, 3, 15))

@@ -4,17 +4,19 @@ the audit events."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from ehoks.access.errors import NotPermitted
 from ehoks.db import make_session_factory
+from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.raportit import service
 from ehoks.raportit.schemas import ReportQuery
 from ehoks.raportit.service import UnknownOrganisation
 from tests.factories import OPH
-from tests.raportit.world import TODAY, official, role, superuser
+from tests.raportit.world import TODAY, create_hoks, official, role, superuser
 
 
 @pytest.fixture
@@ -265,3 +267,74 @@ def test_an_export_is_audited_with_its_row_count(db, deps, trail, provider, repo
     assert event.details["rajaukset"] == {"alku": "2023-01-01", "loppu": None}
     assert event.details["rivit"] == 2
     assert event.details["muoto"] == "csv"
+
+
+# Ended: Koski's state in force decides; the estimated end date only when the state is unknown
+
+
+@pytest.fixture
+def tilat(db, deps, world, reports):
+    """HOKSes (oppilaitos 1) on study rights whose Koski state and estimated end disagree."""
+
+    def create(name, tilat, arvioitu_paattymispaiva):
+        return create_hoks(
+            db,
+            deps,
+            world,
+            name,
+            {"hankittavat-ammat-tutkinnon-osat": []},
+            tilat=tilat,
+            alkamispaiva="2024-08-01",
+            arvioitu_paattymispaiva=arvioitu_paattymispaiva,
+        )[1]
+
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    return {
+        # Resigned yesterday, a year before the estimated end.
+        "eronnut": create("eronnut", [(yesterday, "eronnut")], "2027-06-30"),
+        # Graduated early (half a year before the estimated end).
+        "valmistunut": create("valmistunut", [("2026-06-05", "valmistunut")], "2027-06-30"),
+        # Invalidated today: terminal as in the current-provider rule.
+        "mitatoity": create("mitatoity", [(TODAY.isoformat(), "mitatoity")], "2027-06-30"),
+        # Present although the estimate has passed: Koski wins.
+        "lasna": create("lasna", None, "2025-06-30"),
+        # Considered resigned, then present again: the latest state decides.
+        "palannut": create(
+            "palannut",
+            [("2025-01-01", "katsotaaneronneeksi"), ("2025-02-01", "lasna")],
+            "2025-06-30",
+        ),
+        # Graduates tomorrow (recorded ahead): not ended today.
+        "huomenna": create("huomenna", [(tomorrow, "valmistunut")], "2027-06-30"),
+        # No jaksot in Koski: the estimate decides.
+        "ei-tilaa-ohi": create("ei-tilaa-ohi", [], "2025-06-30"),
+        "ei-tilaa-tuleva": create("ei-tilaa-tuleva", [], "2027-06-30"),
+    }
+
+
+def test_ended_by_the_koski_state_in_force_else_by_the_estimated_end(run, reports, kt1, tilat):
+    query = ReportQuery("puuttuvat-opiskeluoikeudet", kt1, tila="paattynyt", jarjestys="hoks")
+    listed = set(hoks_ids(run(query, koko=100)))
+    assert listed == {
+        reports.paattynyt,
+        tilat["eronnut"],
+        tilat["valmistunut"],
+        tilat["mitatoity"],
+        tilat["ei-tilaa-ohi"],
+    }
+
+
+def test_an_index_row_without_a_state_falls_back_to_the_estimated_end(db, run, reports, kt1, tilat):
+    # As migration 0012 leaves a row until the next index refresh.
+    with make_session_factory(db).begin() as session:
+        session.execute(update(IndexOpiskeluoikeus).values(tila=None, tila_alku=None))
+    query = ReportQuery("puuttuvat-opiskeluoikeudet", kt1, tila="paattynyt", jarjestys="hoks")
+    listed = set(hoks_ids(run(query, koko=100)))
+    assert listed == {reports.paattynyt, tilat["lasna"], tilat["palannut"], tilat["ei-tilaa-ohi"]}
+
+
+def test_the_summary_counts_ended_study_rights_by_the_same_rule(run, reports, kt1, tilat, world):
+    result = run(ReportQuery("yhteenveto", kt1))
+    (rivi,) = [r for r in result.rows if r.oppilaitos_oid == world.oppilaitos_1]
+    assert (rivi.hoksit, rivi.voimassa, rivi.paattyneet, rivi.puuttuvat) == (11, 6, 5, 0)

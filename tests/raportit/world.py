@@ -14,11 +14,12 @@ from sqlalchemy import Engine, update
 
 from ehoks.access.actor import OfficialActor, SystemActor, grants_from_roles
 from ehoks.db import make_session_factory
+from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import Deps
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.registries.local import import_directory
-from tests.factories import OPH, World, hoks_body, tyopaikkajakso
+from tests.factories import OPH, World, hoks_body, koski_opiskeluoikeus, tyopaikkajakso
 
 SYSTEM = SystemActor("tests")
 DEMO_KOODISTO = Path(__file__).resolve().parents[2] / "src" / "ehoks" / "demo" / "data" / "koodisto"
@@ -66,6 +67,40 @@ def _no_part_time(tunniste: str, **dates: str) -> dict[str, Any]:
     return period
 
 
+def create_hoks(
+    engine: Engine,
+    deps: Deps,
+    world: World,
+    name: str,
+    body_overrides: dict[str, Any],
+    *,
+    tilat: list[tuple[str, str]] | None = None,
+    oppilaitos: str | None = None,
+    **oo: Any,
+) -> tuple[str, int]:
+    """A learner with one study right and a HOKS on it, created through the service; returns
+    (oppija OID, HOKS id). ``tilat``: Koski states (alku, code) after the first jakso (lasna
+    from ``alkamispaiva``); an empty list: a study right without jaksot."""
+    oppilaitos = oppilaitos or world.oppilaitos_1
+    document = koski_opiskeluoikeus(
+        oid=opiskeluoikeus_oid(f"raportti-{name}"),
+        oppilaitos=oppilaitos,
+        koulutustoimija=(
+            world.koulutustoimija_2 if oppilaitos == world.oppilaitos_3 else world.koulutustoimija_1
+        ),
+        **oo,
+    )
+    jaksot = document["tila"]["opiskeluoikeusjaksot"]
+    if tilat == []:
+        jaksot.clear()
+    for alku, tila in tilat or []:
+        jaksot.append({"alku": alku, "tila": {"koodiarvo": tila}})
+    oppija, opiskeluoikeus = world.add_oppija(f"raportti-{name}", opiskeluoikeudet=[document])
+    body = hoks_body(oppija, opiskeluoikeus, **body_overrides)
+    with make_session_factory(engine).begin() as session:
+        return oppija, hoks_service.create(session, SYSTEM, body, deps).hoks_id
+
+
 def build(engine: Engine, deps: Deps, world: World, tmp_path: Path) -> ReportWorld:
     """Create the HOKSes through the service (projections and index as in production)."""
     koodisto = tmp_path / "koodisto-import" / "koodisto"
@@ -78,20 +113,17 @@ def build(engine: Engine, deps: Deps, world: World, tmp_path: Path) -> ReportWor
     ids: dict[str, int] = {}
 
     def create(name: str, body_overrides: dict[str, Any], **oo: Any) -> None:
-        oppija, opiskeluoikeus = world.add_oppija(f"raportti-{name}", **oo)
-        oppijat[name] = oppija
-        body = hoks_body(oppija, opiskeluoikeus, **body_overrides)
-        with make_session_factory(engine).begin() as session:
-            ids[name] = hoks_service.create(session, SYSTEM, body, deps).hoks_id
+        oppijat[name], ids[name] = create_hoks(engine, deps, world, name, body_overrides, **oo)
 
     # Oppilaitos 1: an active study right with a period that has part-time data.
     create("aktiivi", {}, arvioitu_paattymispaiva="2035-06-30")
-    # Oppilaitos 1: the study right's (estimated) end has passed; no periods.
+    # Oppilaitos 1: the learner graduated on the study right's estimated end; no periods.
     create(
         "paattynyt",
         {"hankittavat-ammat-tutkinnon-osat": [], "ensikertainen-hyvaksyminen": "2023-09-01"},
         alkamispaiva="2022-08-01",
         arvioitu_paattymispaiva="2024-06-30",
+        tilat=[("2024-06-30", "valmistunut")],
     )
     # Oppilaitos 2: Koski no longer knows the study right; a period without part-time data.
     create(

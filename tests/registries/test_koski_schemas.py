@@ -45,6 +45,7 @@ class TestOpiskeluoikeusFromKoski:
         assert found.alkamispaiva == date(2012, 9, 1)
         assert found.arvioitu_paattymispaiva == date(2015, 5, 31)
         assert found.paattymispaiva == date(2016, 5, 31)
+        assert found.viimeisin_tila == (date(2016, 5, 31), "valmistunut")
         assert found.tutkinto_nimi["fi"] == "Luonto- ja ympäristöalan perustutkinto"
         assert found.osaamisala_nimi == {
             "fi": "Ympäristöalan osaamisala",
@@ -52,6 +53,15 @@ class TestOpiskeluoikeusFromKoski:
         }
         assert found.in_kohderyhma
         assert not found.is_included_in_another
+
+    def test_the_latest_state_is_the_latest_jakso_whatever_their_order(self) -> None:
+        jaksot = [
+            {"alku": "2025-03-15", "tila": {"koodiarvo": "eronnut"}},
+            {"alku": "2024-08-01", "tila": {"koodiarvo": "lasna"}},
+        ]
+        found = opiskeluoikeus_from_koski({"tila": {"opiskeluoikeusjaksot": jaksot}}, None)
+        assert found.viimeisin_tila == (date(2025, 3, 15), "eronnut")
+        assert opiskeluoikeus_from_koski({"tila": {}}, None).viimeisin_tila is None
 
     def test_a_basic_education_study_right_is_not_allowed(self, oppija: dict[str, Any]) -> None:
         document = next(

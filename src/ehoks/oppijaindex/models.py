@@ -35,6 +35,10 @@ class IndexOpiskeluoikeus(Base):
     osaamisala_nimi: Mapped[dict[str, str]] = mapped_column(JsonDocument)
     alkamispaiva: Mapped[date | None] = mapped_column(Date)
     arvioitu_paattymispaiva: Mapped[date | None] = mapped_column(Date)
+    # The state in force: the Koski code of the latest opiskeluoikeusjakso and the day it began
+    # (NULL for a row not refreshed since migration 0012, or a study right without jaksot).
+    tila: Mapped[str | None] = mapped_column(String(64))
+    tila_alku: Mapped[date | None] = mapped_column(Date)
     # Procured training: a study right included in the HOKS's one, delivered by another provider.
     hankintakoulutus_jarjestaja_oid: Mapped[str | None] = mapped_column(OID)
     hankintakoulutus_opiskeluoikeus_oid: Mapped[str | None] = mapped_column(OID, index=True)

@@ -168,6 +168,7 @@ def _upsert_opiskeluoikeus(
 ) -> None:
     """Write the study right's row as Koski describes it now; ``updated_at`` is when the index
     last heard of it from Koski."""
+    viimeisin = opiskeluoikeus.viimeisin_tila
     repository.upsert(
         IndexOpiskeluoikeus,
         {
@@ -179,6 +180,8 @@ def _upsert_opiskeluoikeus(
             "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
             "alkamispaiva": opiskeluoikeus.alkamispaiva,
             "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
+            "tila": viimeisin[1] if viimeisin else None,
+            "tila_alku": viimeisin[0] if viimeisin else None,
             "hankintakoulutus_opiskeluoikeus_oid": hankintakoulutus_of,
             "hankintakoulutus_jarjestaja_oid": (
                 opiskeluoikeus.sisaltyy_oppilaitos_oid if hankintakoulutus_of else None

@@ -38,6 +38,7 @@ from ehoks.raportit.schemas import (
     Scope,
     YhteenvetoRivi,
 )
+from ehoks.registries.koski.schemas import PAATTYNEET_TILAT
 
 AnyRow = Row[*tuple[Any, ...]]
 OPPISOPIMUS = "osaamisenhankkimistapa_oppisopimus"
@@ -65,15 +66,24 @@ def _missing() -> ColumnElement[bool]:
 
 
 def _ended(today: date) -> ColumnElement[bool]:
-    """The study right has ended by the end date the index keeps (Koski still knows it).
+    """The study right has ended (Koski still knows it).
 
-    The index stores Koski's ``arvioituPäättymispäivä`` only, not the state (``tila``) or the
-    actual ``päättymispäivä``: a study right that ended early shows here once its estimated
-    end has passed. Indexing those two (a migration and ``oppijaindex.service``) would make
-    this exact: ``tila`` in ``ENDED_TILAT`` or ``paattymispaiva < today``."""
+    Koski's state decides when the index knows it: ended when the latest opiskeluoikeusjakso
+    is a terminal one (``PAATTYNEET_TILAT``, as in the current-provider rule) and has begun by
+    ``today``; a study right that is present (or graduates later) has not ended, even past its
+    estimated end. A row without a state (not refreshed since migration 0012, or no jaksot in
+    Koski) falls back to the estimated end date (``arvioituPäättymispäivä``) having passed."""
+    state_known = IndexOpiskeluoikeus.tila.is_not(None)
     return and_(
         IndexOpiskeluoikeus.koski404.is_(False),
-        IndexOpiskeluoikeus.arvioitu_paattymispaiva < today,
+        or_(
+            and_(
+                state_known,
+                IndexOpiskeluoikeus.tila.in_(sorted(PAATTYNEET_TILAT)),
+                IndexOpiskeluoikeus.tila_alku <= today,
+            ),
+            and_(~state_known, IndexOpiskeluoikeus.arvioitu_paattymispaiva < today),
+        ),
     )
 
 

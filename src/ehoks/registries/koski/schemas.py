@@ -68,6 +68,12 @@ class Opiskeluoikeus:
     def is_active(self) -> bool:
         return self.tila not in ENDED_TILAT
 
+    @property
+    def viimeisin_tila(self) -> tuple[date, str] | None:
+        """The latest opiskeluoikeusjakso as (alku, tila), which may begin in the future (a
+        graduation recorded ahead); ``None`` without dated jaksot."""
+        return self.tilahistoria[-1] if self.tilahistoria else None
+
     def tila_on(self, day: date) -> str | None:
         """The state in force on ``day``: the latest jakso that has begun by then; ``None``
         before the first jakso (a study right that starts later) or without jaksot."""
