@@ -42,6 +42,7 @@ from ehoks.db import (
 )
 from ehoks.hoks.cleanup_routes import router as cleanup_router
 from ehoks.hoks.learner_routes import router as hoks_learner_router
+from ehoks.hoks.retired_routes import router as retired_hoks_router
 from ehoks.hoks.routes import router as hoks_router
 from ehoks.hoks.service import Deps
 from ehoks.jatko.routes import router as jatko_router
@@ -171,6 +172,8 @@ def routers() -> list[tuple[str, APIRouter]]:
         (OPPIJA_API_V1, oppija_router),
         (OPPIJA_API_V1, sharing_oppija_router),
         (API_V1, _health_router()),
+        # Last: its /hoks/{id}/{part}/{id} patterns would take other routers' paths.
+        (API_V1, retired_hoks_router),
     ]
 
 

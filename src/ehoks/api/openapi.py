@@ -309,6 +309,15 @@ def _model_schemas() -> dict[str, Any]:
     )
     found: dict[str, Any] = definitions.get("$defs", {})
     found.update(_derived_hoks_schemas(found["HOKS"]))
+    # The continuation draft (``/hoks/{id}/jatkoluonnos``): a creation body still waiting for
+    # its first approval date, which the official or the system sets before POST.
+    luonti = found["HOKSLuonti"]
+    found["HOKSLuonnos"] = {
+        **luonti,
+        "title": "HOKSLuonnos",
+        "description": "A HOKS creation body without its first approval date",
+        "required": [k for k in luonti.get("required", []) if k != "ensikertainen-hyvaksyminen"],
+    }
     return found
 
 
@@ -323,10 +332,18 @@ def _derived_hoks_schemas(hoks: dict[str, Any]) -> dict[str, Any]:
         derived["required"] = [k for k in hoks.get("required", []) if k not in keys]
         return derived
 
+    perustiedot = without(
+        set(ROOT_COLLECTIONS), "HOKSPerustiedot", "A HOKS's top-level fields only"
+    )
+    listed = {
+        **perustiedot,
+        "title": "HOKSLukuoikeudella",
+        "description": "A HOKS's top-level fields and why the official may read it",
+        "properties": {**perustiedot["properties"], "lukuoikeus": _ref("Lukuoikeus")},
+    }
     return {
-        "HOKSPerustiedot": without(
-            set(ROOT_COLLECTIONS), "HOKSPerustiedot", "A HOKS's top-level fields only"
-        ),
+        "HOKSPerustiedot": perustiedot,
+        "HOKSLukuoikeudella": listed,
         "HOKSOppijalle": without({"id"}, "HOKSOppijalle", "A HOKS as its student reads it"),
     }
 

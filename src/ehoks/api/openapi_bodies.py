@@ -246,6 +246,43 @@ class Lukija(_Wire):
     osa: str | None
 
 
+class Lukuoikeus(_Wire):
+    """Why an official may read a plan of the learner list (``/virkailija/oppijat/{oid}/hoksit``)
+    and whose plan it is: ``muu-jarjestaja`` for another provider's (law 531/2017 § 109 a)."""
+
+    muu_jarjestaja: bool = Field(alias="muu-jarjestaja")
+    peruste: str
+    peruste_opiskeluoikeus_oid: str | None = Field(alias="peruste-opiskeluoikeus-oid")
+    oppilaitos_oid: str | None = Field(alias="oppilaitos-oid")
+    oppilaitos_nimi: dict[str, str] | None = Field(alias="oppilaitos-nimi")
+    koulutuksen_jarjestaja_oid: str | None = Field(alias="koulutuksen-jarjestaja-oid")
+    koulutuksen_jarjestaja_nimi: dict[str, str] | None = Field(alias="koulutuksen-jarjestaja-nimi")
+    opiskeluoikeus_paattynyt: bool | None = Field(alias="opiskeluoikeus-paattynyt")
+
+
+class Siirto(_Wire):
+    """Where one carried item of a continuation draft came from."""
+
+    kohde: str | None = None
+    lahde: str | None = None
+    tapa: str
+
+
+class Pois(_Wire):
+    """An item of the earlier plan left out of the draft, and why."""
+
+    lahde: str | None = None
+    syy: str
+    selite: str
+
+
+class JatkoluonnosMeta(_Wire):
+    jatkaa_hoksia: int = Field(alias="jatkaa-hoksia")
+    tutkinto_vaihtui: bool = Field(alias="tutkinto-vaihtui")
+    siirretyt: list[Siirto]
+    pois: list[Pois]
+
+
 class LukijatMeta(_Wire):
     next_before_seq: int | None = Field(alias="next-before-seq")
 

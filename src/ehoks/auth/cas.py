@@ -32,10 +32,12 @@ CAS_NS = "http://www.yale.edu/tp/cas"
 SAMLP_NS = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 # CAS protocol 3.0, 3.1 and 3.7: tickets are printable ASCII (CAS's own are ST-/PT- and
-# [A-Za-z0-9-]) of at most 256 characters. Anything else is refused here, as CAS would refuse
-# it (INVALID_TICKET_SPEC), without a call: CAS echoes the ticket in its XML answer, and a
-# control character there made the answer unreadable (a 503 for what is a bad credential).
-TICKET = re.compile(r"[\x21-\x7e]{1,256}")
+# [A-Za-z0-9-]); services must accept 32 characters and should accept 256, so longer ones are
+# allowed up to our own bound (the development CAS signs its tickets' content into them). Anything
+# else is refused here, as CAS would refuse it (INVALID_TICKET_SPEC), without a call: CAS echoes
+# the ticket in its XML answer, and a control character there made the answer unreadable (a 503
+# for what is a bad credential).
+TICKET = re.compile(r"[\x21-\x7e]{1,4096}")
 
 
 @dataclass(frozen=True)

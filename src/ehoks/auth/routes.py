@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ehoks.access.actor import Actor, EmailActor, OfficialActor
+from ehoks.access.actor import Actor
 from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, source_address, trail_of
 from ehoks.api.openapi import errors, ok
@@ -24,6 +24,7 @@ from ehoks.auth import revocation, sessions
 from ehoks.auth import service as login
 from ehoks.auth.cas import parse_logout_request
 from ehoks.auth.errors import BadLogoutRequest
+from ehoks.auth.logout_target import after_logout
 from ehoks.auth.oidc import OidcClient
 from ehoks.errors import NotFound
 from ehoks.hoks.service.common import now_utc
@@ -437,30 +438,9 @@ def _logout(
         else:
             sessions.end(session, logged_in.id)
         trail.record(operation="logout", details={"everywhere": everywhere})
-    return _clear_cookies(RedirectResponse(_after_logout(state, logged_in), status_code=303))
-
-
-def _after_logout(state: State, logged_in: sessions.LoggedIn) -> str:
-    """The landing page in development (no identity provider there); in production the
-    identity provider's own logout, so that its session ends too, returning to the landing
-    page."""
-    settings = state.settings
-    landing = f"{settings.public_url}/"
-    actor = logged_in.actor
-    if settings.environment != "production" or isinstance(actor, EmailActor):
-        return "/"
-    realm = "virkailija" if isinstance(actor, OfficialActor) else "oppija"
-    protocol = (
-        settings.login_protocol_virkailija
-        if realm == "virkailija"
-        else (settings.login_protocol_oppija)
+    return _clear_cookies(
+        RedirectResponse(after_logout(state.settings, state.auth, logged_in.actor), status_code=303)
     )
-    if protocol == "cas":
-        return state.auth.cas.logout_url(landing, oppija=realm == "oppija")
-    client = state.auth.oidc_virkailija if realm == "virkailija" else state.auth.oidc_oppija
-    if client is not None:
-        return client.end_session_url(None, landing) or "/"
-    return "/"
 
 
 @router.get(

@@ -26,7 +26,6 @@ from ehoks.api.openapi import (
 )
 from ehoks.api.params import HoksId, InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
-from ehoks.errors import Gone
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import SchemaNotFound
 from ehoks.hoks.schemas import json_schemas
@@ -35,7 +34,6 @@ from ehoks.jatko import service as jatko_service
 from ehoks.limits import DB_INT_MAX
 
 router = APIRouter()
-# The Vipunen feed's largest page (the original clamped larger ones to this silently).
 
 Version = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="A version number of the HOKS")]
 Kokoelma = Annotated[
@@ -54,16 +52,6 @@ IfMatch = Annotated[
     str | None,
     Header(description='Current HOKS version as returned in ETag, e.g. "3"; 412 if it changed'),
 ]
-
-LEGACY_PARTS = (
-    "aiemmin-hankittu-ammat-tutkinnon-osa",
-    "aiemmin-hankittu-paikallinen-tutkinnon-osa",
-    "aiemmin-hankittu-yhteinen-tutkinnon-osa",
-    "hankittava-ammat-tutkinnon-osa",
-    "hankittava-paikallinen-tutkinnon-osa",
-    "hankittava-yhteinen-tutkinnon-osa",
-    "opiskeluvalmiuksia-tukevat-opinnot",
-)
 
 
 def _etag_headers(version: int) -> dict[str, str]:
@@ -491,25 +479,3 @@ def get_json_schema(name: str) -> OrjsonResponse:
     if name not in schemas:
         raise SchemaNotFound(name, sorted(schemas))
     return OrjsonResponse(schemas[name])
-
-
-# The original's per-part routes are retired there and answer 410 (reference 5.1).
-
-
-@router.get("/hoks/{hoks_id}/{legacy_part}/{part_id}", include_in_schema=False)
-@router.patch("/hoks/{hoks_id}/{legacy_part}/{part_id}", include_in_schema=False)
-def retired_part_route(
-    hoks_id: HoksId, legacy_part: str, part_id: str, actor: ServiceClient
-) -> Response:
-    return _retired(legacy_part)
-
-
-@router.post("/hoks/{hoks_id}/{legacy_part}", include_in_schema=False)
-def retired_part_create_route(hoks_id: HoksId, legacy_part: str, actor: ServiceClient) -> Response:
-    return _retired(legacy_part)
-
-
-def _retired(legacy_part: str) -> Response:
-    if legacy_part in LEGACY_PARTS:
-        raise Gone("Route is deprected.")
-    return OrjsonResponse({"reason": "Route not found"}, 404)

@@ -7,12 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from ehoks.api import openapi_bodies as bodies
 from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.openapi import COMPONENTS, errors, hoks_ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.jatko import service as jatko
 
 router = APIRouter()
+
+
+def _ref_meta() -> dict[str, str]:
+    return {"$ref": COMPONENTS + bodies.JatkoluonnosMeta.__name__}
+
 
 DESCRIPTION = """\
 A HOKS creation body for the learner's new study right, built from the earlier plan
@@ -47,6 +54,10 @@ included in another, ended, already has a HOKS); 503 a registry down.
     summary="Draft a new HOKS for the learner's new study right from an earlier plan",
     description=DESCRIPTION,
     tags=["hoks"],
+    responses={
+        **hoks_ok("HOKSLuonnos", meta=_ref_meta(), etag=False),
+        **errors(404),
+    },
 )
 def continuation_draft(
     hoks_id: HoksId,

@@ -92,7 +92,7 @@ def search_oppijat(
 @router.get(
     "/oppijat/{oppija_oid}/hoksit",
     summary="The learner's HOKSes the official may read",
-    responses=hoks_list("HOKSPerustiedot"),
+    responses=hoks_list("HOKSLukuoikeudella"),
 )
 def list_hoksit(
     actor: Official, oppija_oid: OppijaOid, state: State, trail: Trail
