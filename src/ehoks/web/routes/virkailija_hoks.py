@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ehoks.api.deps import Official, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.hoks.service.common import now_utc, today_in_finland
 from ehoks.tyopaikka import linkit
 from ehoks.virkailija import plans
@@ -25,7 +26,6 @@ from ehoks.web.routes.jatko_linkit import link_rows
 from ehoks.web.routes.oppija_common import plan_rows
 from ehoks.web.routes.virkailija_common import APP, official_context
 from ehoks.web.routes.virkailija_hoks_common import (
-    HoksId,
     OppijaOid,
     as_own_plan,
     edit_path,

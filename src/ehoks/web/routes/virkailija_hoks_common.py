@@ -15,7 +15,6 @@ from fastapi import Path, Request
 from ehoks.access.actor import OfficialActor
 from ehoks.api.deps import AppState
 from ehoks.audit.trail import AuditTrail
-from ehoks.limits import DB_INT_MAX
 from ehoks.oppija.service import OwnPlan
 from ehoks.virkailija import plans
 from ehoks.virkailija.plans import OfficialPlan
@@ -24,7 +23,6 @@ from ehoks.web.routes.oppija_common import view_of
 from ehoks.web.routes.virkailija_common import APP, official_context
 
 OppijaOid = Annotated[str, Path(max_length=64, description="The learner's oppija OID")]
-HoksId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The HOKS's id in eHOKS")]
 
 STUDENTS = f"{APP}/"
 

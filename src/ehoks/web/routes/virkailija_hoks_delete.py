@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.access.errors import NotPermitted
 from ehoks.api.deps import Official, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.virkailija import plans
 from ehoks.virkailija import service as virkailija_service
 from ehoks.virkailija.service import (
@@ -23,7 +24,6 @@ from ehoks.virkailija.service import (
 from ehoks.web.render import page
 from ehoks.web.routes.virkailija_common import APP, official_context
 from ehoks.web.routes.virkailija_hoks_common import (
-    HoksId,
     HoksPage,
     OppijaOid,
     hoks_context,

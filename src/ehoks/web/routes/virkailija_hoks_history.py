@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.api.deps import Official, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.enrichment.service import enrich
 from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import history
@@ -18,7 +19,7 @@ from ehoks.virkailija.changes import describe
 from ehoks.web.i18n import N_
 from ehoks.web.render import language_of, page
 from ehoks.web.routes.virkailija_common import APP, official_context
-from ehoks.web.routes.virkailija_hoks_common import HoksId, OppijaOid, hoks_path, student_path
+from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path, student_path
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,9 +16,10 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from ehoks.api.deps import Official, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.hoks.service.common import now_utc
 from ehoks.tyopaikka import linkit
-from ehoks.web.routes.virkailija_hoks_common import HoksId, OppijaOid, hoks_path
+from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path
 
 router = APIRouter(include_in_schema=False)
 

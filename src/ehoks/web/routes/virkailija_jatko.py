@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ehoks.access.actor import OfficialActor
 from ehoks.api.deps import AppState, Official, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.audit.trail import AuditTrail
 from ehoks.errors import BadRequest, RegistryUnavailable, ValidationFailed
 from ehoks.hoks.service.common import Deps
@@ -29,7 +30,7 @@ from ehoks.web.lomake import luonnos
 from ehoks.web.render import language_of, page
 from ehoks.web.routes.oppija_common import school_names
 from ehoks.web.routes.virkailija_common import APP, official_context
-from ehoks.web.routes.virkailija_hoks_common import HoksId, OppijaOid, hoks_path, student_path
+from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path, student_path
 from ehoks.web.routes.virkailija_lomake_sivu import may_create
 
 router = APIRouter(include_in_schema=False)

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.api.deps import AppState, Official, State, Trail
+from ehoks.api.params import HoksId
 from ehoks.audit.trail import AuditTrail
 from ehoks.errors import BadRequest, RegistryUnavailable, ValidationFailed
 from ehoks.hoks import service as hoks_service
@@ -27,7 +28,6 @@ from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import validate_hoks
 from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import Deps, decide_on, etag
-from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import service as virkailija
 from ehoks.web.lomake import jatko as lomake_jatko
 from ehoks.web.lomake import kentat, luonnos, muutokset
@@ -55,7 +55,6 @@ EDIT = f"{APP}/hoks/{{oppija_oid}}/{{hoks_id}}"
 MAX_FIELDS = 20_000  # a large HOKS has thousands of inputs; Starlette's default is 1000
 
 OppijaOid = Annotated[str, Path(max_length=64, description="The learner's oppija OID")]
-HoksId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The HOKS's id in eHOKS")]
 
 
 async def _posted(request: Request) -> list[tuple[str, str]]:
