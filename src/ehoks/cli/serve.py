@@ -3,12 +3,13 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import typer
 import uvicorn
 
 from ehoks.cli.context import cli_context
+from ehoks.cli.worker import worker_thread
 from ehoks.config import Settings
 from ehoks.devmail import PAGE_PATH
 
@@ -18,10 +19,15 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
     workers: int = typer.Option(1, min=1, help="Worker processes"),
+    with_worker: bool = typer.Option(
+        False, "--with-worker", help="Run the outbox's job worker (mail) in this process too."
+    ),
 ) -> None:
     """Serve the API (uvicorn). Docs at /ehoks-virkailija-backend/doc.
 
-    Runs the development mail catcher too when EHOKS_MAIL_CATCHER__ENABLED is true.
+    Runs the development mail catcher too when EHOKS_MAIL_CATCHER__ENABLED is true. With
+    --with-worker a job worker runs in this process while it serves (as `ehoks worker` does on
+    its own), stopping with the server after the job in hand.
     """
     settings = cli_context(ctx).settings
     served = settings.served_on(host, port)
@@ -30,7 +36,9 @@ def serve(
         os.environ["EHOKS_PUBLIC_URL"] = served.public_url
     if settings.is_sqlite and workers > 1:
         typer.echo("note: several workers share one SQLite file; writes are serialised", err=True)
-    with _mail_catcher(served):
+    context = cli_context(ctx)
+    jobs = worker_thread(served, context.session_factory) if with_worker else nullcontext()
+    with _mail_catcher(served), jobs:
         uvicorn.run(
             "ehoks.asgi:create",
             factory=True,
