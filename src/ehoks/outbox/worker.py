@@ -61,10 +61,13 @@ class Worker:
         """Work until ``stop`` is set; the job in hand is finished first, the rest of its
         batch handed back."""
         log.info("outbox worker %s started", self.name[:8])
+        attempted = 0
         while not stop.is_set():
-            if self.run_once(stop) == 0:
+            batch = self.run_once(stop)
+            attempted += batch
+            if batch == 0:
                 stop.wait(self.settings.poll_interval_seconds)
-        log.info("outbox worker %s stopped", self.name[:8])
+        log.info("outbox worker %s stopped after %d job(s)", self.name[:8], attempted)
 
     def drain(self, stop: threading.Event | None = None) -> int:
         """Work until no job is due (or ``stop``); returns how many jobs were attempted."""
