@@ -314,17 +314,21 @@ def test_verify_before_any_code_is_a_conflict(login):
 
 
 def test_a_rolled_back_start_leaves_neither_the_link_nor_its_mail(session_factory, smtp_server):
-    with pytest.raises(RuntimeError), session_factory.begin() as session:
-        email_login.start(
-            session,
-            sahkoposti=ADDRESS,
-            purpose="tyopaikka",
-            target=None,
-            link_base_url=BASE,
-            settings=SETTINGS,
-            now=NOW,
-        )
-        raise RuntimeError("the change failed after the mail was written")
+    def change_that_fails():
+        with session_factory.begin() as session:
+            email_login.start(
+                session,
+                sahkoposti=ADDRESS,
+                purpose="tyopaikka",
+                target=None,
+                link_base_url=BASE,
+                settings=SETTINGS,
+                now=NOW,
+            )
+            raise RuntimeError("the change failed after the mail was written")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
 
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(EmailChallenge)) == 0

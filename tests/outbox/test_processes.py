@@ -111,7 +111,8 @@ def test_a_worker_process_stops_on_sigterm_and_once_drains(
     )
     assert idle.stderr is not None
     first = idle.stderr.readline()  # once it says so, it is waiting for jobs
-    assert "outbox worker" in first and "started" in first, first
+    assert "outbox worker" in first, first
+    assert "started" in first, first
     idle.send_signal(signal.SIGTERM)
     _, stderr = idle.communicate(timeout=10)  # not the 30 s poll: the stop wakes it
     assert idle.returncode == 0, stderr

@@ -55,9 +55,13 @@ def worker(session_factory, smtp, clock=None, **settings) -> Worker:
 
 
 def test_a_job_rolls_back_with_its_change(session_factory):
-    with pytest.raises(RuntimeError), session_factory.begin() as session:
-        enqueue_mail(session, mail())
-        raise RuntimeError("the change failed")
+    def change_that_fails():
+        with session_factory.begin() as session:
+            enqueue_mail(session, mail())
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
     with session_factory.begin() as session:
         enqueue_mail(session, mail(1))
 
