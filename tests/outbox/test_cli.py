@@ -3,11 +3,14 @@ and retries dead ones; ``ehoks worker --once`` delivers what is due."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from ehoks.cli import app
+from ehoks.kernel.clock import now_utc
 from ehoks.mail.outbox import enqueue_mail
 from ehoks.mail.sender import OutgoingMail
 from ehoks.outbox.models import OutboxJob
@@ -116,3 +119,23 @@ def test_bad_arguments_are_named(env, args, message):
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_purge_deletes_only_jobs_finished_long_enough_ago(env, session_factory):
+    old, recent = _dead_job(session_factory), _dead_job(session_factory)
+    with session_factory.begin() as session:
+        session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == old)
+            .values(finished_at=now_utc() - timedelta(days=8))
+        )
+        session.execute(
+            update(OutboxJob).where(OutboxJob.id == recent).values(finished_at=now_utc())
+        )
+        pending = enqueue_mail(session, OutgoingMail(to="p@example.fi", subject="s", text="t"))
+
+    result = runner.invoke(app, ["outbox", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 finished job(s) deleted" in result.output
+    with session_factory() as session:
+        assert sorted(session.scalars(select(OutboxJob.id))) == sorted([recent, pending])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -117,3 +118,42 @@ def test_a_worker_process_stops_on_sigterm_and_once_drains(
     _, stderr = idle.communicate(timeout=10)  # not the 30 s poll: the stop wakes it
     assert idle.returncode == 0, stderr
     assert "stopped after 0 job(s)" in stderr
+
+
+def test_serve_with_worker_delivers_mail_and_stops_with_the_server(
+    database_url, session_factory, smtp_server
+):
+    # What `make run` starts: the server and a worker thread in one process.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [EHOKS, "serve", "--with-worker", "--port", str(port)],
+        env=_env(database_url, smtp_server),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_port(port)
+        with session_factory.begin() as session:
+            enqueue_mail(session, OutgoingMail(to="s@example.fi", subject="eHOKS s", text="x"))
+        deadline = time.monotonic() + 60
+        while _done(session_factory) < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 128 + signal.SIGTERM, stderr  # a clean exit by the signal
+    assert "Traceback" not in stderr
+    assert [m["To"] for m in smtp_server.messages] == ["s@example.fi"]
+    assert "stopped after 1 job(s)" in stderr
+
+
+def _wait_for_port(port):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listens on {port}")

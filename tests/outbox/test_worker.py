@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from ehoks.kernel.clock import now_utc
 from ehoks.mail.outbox import enqueue_mail, mail_handlers
@@ -281,3 +283,26 @@ def test_a_failing_handler_never_stops_the_worker(session_factory):
     assert second.state == "done"
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(OutboxJob)) == 2
+
+
+def test_the_worker_outlives_a_database_that_is_away(caplog):
+    calls = []
+
+    class Away:
+        def begin(self):
+            calls.append(1)
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    stop = threading.Event()
+    job_worker = Worker(Away(), {}, OutboxSettings(poll_interval_seconds=0.01))  # type: ignore[arg-type]
+    thread = threading.Thread(target=job_worker.run, args=(stop,))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(calls) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    thread.join(10)
+
+    assert len(calls) >= 3  # it kept looking
+    assert not thread.is_alive()
+    assert "OperationalError" in caplog.text

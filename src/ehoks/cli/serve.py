@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from types import FrameType
 
 import typer
 import uvicorn
@@ -38,7 +40,7 @@ def serve(
         typer.echo("note: several workers share one SQLite file; writes are serialised", err=True)
     context = cli_context(ctx)
     jobs = worker_thread(served, context.session_factory) if with_worker else nullcontext()
-    with _mail_catcher(served), jobs:
+    with _mail_catcher(served), jobs, _signal_exits() if with_worker else nullcontext():
         uvicorn.run(
             "ehoks.asgi:create",
             factory=True,
@@ -48,6 +50,24 @@ def serve(
             log_level="info",
             access_log=False,
         )
+
+
+@contextmanager
+def _signal_exits() -> Iterator[None]:
+    """SIGINT and SIGTERM end the process by an exception, so that the worker thread finishes
+    its job on the way out. uvicorn handles the signal while serving and, once shut down,
+    raises it again under the handler found at start: SIGTERM's default would kill the process
+    there, with the worker's job half done."""
+
+    def leave(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, leave) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager

@@ -80,6 +80,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 def worker_thread(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[None]:
     """A worker in a thread of this process while the block runs (``ehoks serve
     --with-worker``); on leaving, it finishes the job in hand and stops."""
+    configure_logging()  # before the server's own, so the worker's lines are seen from the start
     stop = threading.Event()
     thread = threading.Thread(
         target=build_worker(settings, session_factory).run,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ehoks.kernel.clock import now_utc
@@ -63,7 +64,13 @@ class Worker:
         log.info("outbox worker %s started", self.name[:8])
         attempted = 0
         while not stop.is_set():
-            batch = self.run_once(stop)
+            try:
+                batch = self.run_once(stop)
+            except SQLAlchemyError as error:
+                # The database is away (a restart, a failover): the worker outlives it and
+                # looks again; its claimed jobs come back to some worker when their lease ends.
+                log.error("outbox worker %s: %s", self.name[:8], describe_error(error))
+                batch = 0
             attempted += batch
             if batch == 0:
                 stop.wait(self.settings.poll_interval_seconds)
