@@ -45,6 +45,7 @@ from ehoks.auth.email_errors import (
 )
 from ehoks.auth.email_repository import EmailChallengeRepository
 from ehoks.auth.models import EmailChallenge
+from ehoks.kernel.ids import new_token
 from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.mail.messages import LinkMailExtra, LinkPurpose, login_link_mail, one_time_code_mail
 from ehoks.mail.sender import Mailer
@@ -170,7 +171,7 @@ def create_link(
     if target is not None and len(target) > TARGET_MAX_LENGTH:
         raise ValueError(f"target longer than {TARGET_MAX_LENGTH} characters")
     address = normalise_address(sahkoposti)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     challenge = EmailChallenge(
         id=token_id(token),
         sahkoposti=address,

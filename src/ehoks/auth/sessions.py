@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +23,7 @@ from ehoks.access.actor import Actor, EmailActor, OfficialActor, StudentActor
 from ehoks.auth.actors import actor_from_json, actor_to_json, session_subject
 from ehoks.auth.models import UserSession
 from ehoks.auth.repository import SessionRepository
+from ehoks.kernel.ids import new_token
 
 COOKIE_NAME = "__Host-ehoks-session"
 CSRF_COOKIE_NAME = "__Host-ehoks-csrf"
@@ -76,8 +76,8 @@ def create(
     now: datetime,
     login_ref: str | None = None,
 ) -> NewSession:
-    token = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
+    token = new_token()
+    csrf = new_token()
     expires_at = now + timedelta(hours=settings.absolute_hours)
     SessionRepository(session).add(
         UserSession(

@@ -10,13 +10,13 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Protocol
 
+from ehoks.kernel.clock import now_utc
 from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
 from ehoks.mail.settings import SmtpSettings
 
@@ -105,7 +105,7 @@ class SmtpMailer:
             raise InvalidEmailAddress(mail.to, "not an e-mail address")
         message["From"] = self._settings.sender
         message["Subject"] = mail.subject
-        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Date"] = format_datetime(now_utc())
         message["Message-ID"] = make_msgid(domain=self._domain)
         message.set_content(mail.text)
         if mail.html is not None:

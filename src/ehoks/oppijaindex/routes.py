@@ -13,7 +13,7 @@ from ehoks.api.deps import ServiceClient, State, Trail
 from ehoks.api.openapi import errors, ok_schema
 from ehoks.api.responses import OrjsonResponse
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
 from ehoks.limits import DB_INT_MAX
 from ehoks.oppijaindex import service as oppijaindex_service
 

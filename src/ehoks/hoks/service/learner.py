@@ -25,7 +25,8 @@ from ehoks.errors import RegistryUnavailable, ValidationFailed
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas.primitives import is_oppija_oid
-from ehoks.hoks.service.common import Deps, decide_on, today_in_finland
+from ehoks.hoks.service.common import Deps, decide_on
+from ehoks.kernel.clock import today_in_finland
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.oppijaindex.repository import OppijaIndexRepository
 from ehoks.registries.koski.schemas import Opiskeluoikeus
