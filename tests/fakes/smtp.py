@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from ehoks.mail.settings import SmtpSettings
+from ehoks.settings.mail import SmtpSettings
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 

@@ -27,8 +27,8 @@ import httpx
 import jwt
 
 from ehoks.auth.errors import OidcLoginFailed, OidcUnavailable
-from ehoks.auth.settings import OidcSettings
 from ehoks.kernel.ids import new_token
+from ehoks.settings.auth import OidcSettings
 
 ALGORITHMS = ("RS256", "ES256")
 LEEWAY_SECONDS = 60

@@ -21,8 +21,8 @@ from ehoks.auth.errors import OidcLoginFailed, TicketRejected
 from ehoks.auth.models import LoginAttempt
 from ehoks.auth.oidc import LoginStart, OidcIdentity
 from ehoks.auth.repository import DevLoginRepository, SessionRepository
-from ehoks.auth.settings import OidcSettings
 from ehoks.registries import Registries
+from ehoks.settings.auth import OidcSettings
 from ehoks.virkailija.repository import VirkailijaRepository
 
 # A pending OpenID login older than this is refused (the user took too long at the provider).

@@ -18,7 +18,7 @@ from ehoks.registries.http import (
 )
 from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.ports import EperusteetPort, KoodistoPort, Registries
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 from tests.registries.http.mock import registry_settings
 
 
