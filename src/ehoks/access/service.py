@@ -20,9 +20,9 @@ from ehoks.access.models import ServiceClient
 from ehoks.access.repository import ServiceClientRepository
 from ehoks.config import MIN_TOKEN_SECRET_BITS, MIN_TOKEN_SECRET_LENGTH, Settings, secret_bits
 from ehoks.errors import BadRequest
-from ehoks.hoks.schemas.primitives import is_organisaatio_oid
 from ehoks.kernel.clock import now_utc
 from ehoks.kernel.ids import new_token
+from ehoks.kernel.oids import is_organisaatio_oid
 
 TOKEN_ISSUER = "ehoks"
 TOKEN_AUDIENCE = "ehoks-service-api"
@@ -82,6 +82,11 @@ def create_client(
         )
     )
     return NewClient(client_id=client_id, client_secret=secret)
+
+
+def list_clients(session: Session) -> list[ServiceClient]:
+    """Every registered client, oldest first."""
+    return ServiceClientRepository(session).list()
 
 
 def disable_client(session: Session, client_id: str) -> None:

@@ -7,7 +7,7 @@ from rich import print as rprint
 
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
-from ehoks.hoks.repository import HoksRepository
+from ehoks.hoks.service import upkeep
 from ehoks.kernel.clock import now_utc
 from ehoks.migrate import upgrade as run_upgrade
 
@@ -20,7 +20,7 @@ def purge_idempotency_keys(ctx: typer.Context) -> None:
     context = cli_context(ctx)
     cutoff = now_utc() - timedelta(hours=context.settings.idempotency_ttl_hours)
     with transaction(context.session_factory) as session:
-        removed = HoksRepository(session).purge_idempotency_keys(cutoff)
+        removed = upkeep.purge_idempotency_keys(session, cutoff)
     rprint(f"removed {removed} idempotency keys older than {cutoff:%Y-%m-%d %H:%M} UTC")
 
 

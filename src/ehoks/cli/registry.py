@@ -13,8 +13,8 @@ from rich.table import Table
 from ehoks.cli.context import CliContext, cli_context
 from ehoks.db import transaction
 from ehoks.errors import EhoksError
+from ehoks.hoks.service import upkeep
 from ehoks.kernel.clock import now_utc
-from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.registries import Registries, build_registries
 from ehoks.registries.local import (
     ExportSummary,
@@ -102,7 +102,7 @@ def refresh_index(
     and flag study rights that Koski no longer knows."""
     context, registries = _deps(ctx)
     with transaction(context.session_factory) as session:
-        summary = oppijaindex_service.refresh(session, registries, now=now_utc(), oppija_oid=oppija)
+        summary = upkeep.refresh_index(session, registries, now=now_utc(), oppija_oid=oppija)
     typer.echo(f"indexed {summary.indexed} study rights")
     for oid in summary.koski404:
         typer.echo(f"not in Koski: {oid}")
@@ -120,7 +120,7 @@ def onr_merge(
     context, registries = _deps(ctx)
     try:
         with transaction(context.session_factory) as session:
-            summary = oppijaindex_service.onr_merge(
+            summary = upkeep.onr_merge(
                 session, registries, oid, changed_by="system:cli", now=now_utc()
             )
     except EhoksError as error:

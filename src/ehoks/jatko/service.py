@@ -29,7 +29,6 @@ from ehoks.hoks.errors import (
     OpiskeluoikeusNotOppijan,
 )
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
     Deps,
     fetch_opiskeluoikeus,
@@ -40,6 +39,7 @@ from ehoks.hoks.service.common import (
 from ehoks.jatko import errors, mapping
 from ehoks.jatko.repository import JatkoRepository, LinkedRow, Suunta
 from ehoks.kernel.clock import now_utc, today_in_finland
+from ehoks.kernel.oids import is_opiskeluoikeus_oid
 from ehoks.registries import Registries
 from ehoks.registries.koski import suoritukset
 from ehoks.registries.koski.schemas import Opiskeluoikeus

@@ -12,10 +12,10 @@ from typing import assert_never
 from sqlalchemy import Engine
 
 from ehoks.config import Settings
-from ehoks.registries.eperusteet.local import LocalEperusteet
 from ehoks.registries.http import build_http_registries
-from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.local.clients import LocalKoski, LocalOnr, LocalOrganisaatio
+from ehoks.registries.local.eperusteet import LocalEperusteet
+from ehoks.registries.local.koodisto import LocalKoodisto
 from ehoks.registries.ports import (
     EperusteetPort,
     Henkilo,

@@ -38,7 +38,6 @@ from ehoks.hoks.identity import assign_module_ids
 from ehoks.hoks.models import Hoks, IdempotencyKey
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import VipunenProjectionError, validate_hoks, vipunen_view
-from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
     Deps,
     check_if_match,
@@ -55,6 +54,7 @@ from ehoks.hoks.service.common import (
 )
 from ehoks.kernel.clock import now_utc, today_in_finland
 from ehoks.kernel.ids import new_uuid
+from ehoks.kernel.oids import is_opiskeluoikeus_oid
 from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 
