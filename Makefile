@@ -57,9 +57,10 @@ fuzz: install ## Long fuzz profile, >= 10,000 requests (SQLite; FUZZ_DB=<url> fo
 	EHOKS_TEST_DATABASE_URL=$(FUZZ_DB) EHOKS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 	  $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, format check and the import boundaries (import-linter)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 fmt: install ## Format and autofix
 	$(BIN)/ruff format src tests bench

@@ -33,7 +33,7 @@ from ehoks.demo.loader import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, load_demo
 from ehoks.main import create_app
 from ehoks.migrate import upgrade
 from ehoks.ratelimit.service import Check, RateLimiter
-from ehoks.ratelimit.settings import Limit, RateLimitSettings
+from ehoks.settings.ratelimit import Limit, RateLimitSettings
 from raw_baseline import percentiles
 
 API = "/ehoks-virkailija-backend/api/v1"

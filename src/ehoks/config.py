@@ -2,6 +2,8 @@
 
 Nothing in this package reads the environment at import time: ``load_settings()`` is called by
 ``create_app()`` callers (the CLI, the server entry point, tests) and the result is passed on.
+The nested parts come from ``ehoks.settings``; this module imports no domain, so every domain
+may import it.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from typing import Literal
 from pydantic import PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ehoks.auth.email_login import EmailLoginSettings
-from ehoks.auth.sessions import SessionSettings
-from ehoks.auth.settings import CasSettings, OidcSettings
-from ehoks.devcas import CAS_OPPIJA_PATH, CAS_PATH
-from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.limits import LimitSettings
-from ehoks.mail.settings import SmtpSettings
-from ehoks.outbox.settings import OutboxSettings
-from ehoks.ratelimit.settings import RateLimitSettings
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.auth import (
+    DEV_CAS_OPPIJA_PATH,
+    DEV_CAS_VIRKAILIJA_PATH,
+    CasSettings,
+    EmailLoginSettings,
+    OidcSettings,
+    SessionSettings,
+)
+from ehoks.settings.mail import MailCatcherSettings, SmtpSettings
+from ehoks.settings.outbox import OutboxSettings
+from ehoks.settings.ratelimit import RateLimitSettings
+from ehoks.settings.registries import RegistrySettings
 
 DEV_TOKEN_SECRET = "development-only-token-secret-change-me-0123456789"
 # A production token secret: at least this long, and at least this many bits by its characters'
@@ -168,7 +173,7 @@ class Settings(BaseSettings):
         return self
 
     def _point_cas_at_public_url(self) -> None:
-        paths = {"url": CAS_PATH, "oppija_url": CAS_OPPIJA_PATH}
+        paths = {"url": DEV_CAS_VIRKAILIJA_PATH, "oppija_url": DEV_CAS_OPPIJA_PATH}
         update = {name: f"{self.public_url}{paths[name]}" for name in self._dev_cas_fields}
         if update:
             self.cas = self.cas.model_copy(update=update)

@@ -10,7 +10,7 @@ import pytest
 
 from ehoks.auth.cas import CasAuthClient, parse_logout_request
 from ehoks.auth.errors import BadLogoutRequest, CasUnavailable, TicketRejected
-from ehoks.auth.settings import CasSettings
+from ehoks.settings.auth import CasSettings
 from tests.fakes.cas_server import FakeCas
 
 API_SERVICE = "https://virkailija.testi/ehoks-virkailija-backend/cas-security-check"

@@ -29,9 +29,10 @@ from ehoks.auth.email_login import (
     VerifiedEmail,
 )
 from ehoks.auth.models import EmailChallenge
+from ehoks.kernel.clock import now_utc
 from ehoks.mail.errors import InvalidEmailAddress
-from ehoks.mail.settings import SmtpSettings
 from ehoks.outbox.models import OutboxJob
+from ehoks.settings.mail import SmtpSettings
 from tests.fakes.smtp import deliver_outbox
 
 pytest_plugins = ["tests.fakes.smtp"]
@@ -349,7 +350,7 @@ def test_smtp_down_keeps_the_code_mail_for_a_later_attempt(login, session_factor
     assert job.attempts == 1
     assert job.last_error.startswith("MailUnavailable: could not connect to the mail server")
     assert ADDRESS not in job.last_error
-    assert job.not_before > datetime.now(UTC)
+    assert job.not_before > now_utc()
 
 
 def test_a_refused_address_is_a_dead_letter(login, session_factory, smtp_server):

@@ -12,7 +12,7 @@ import pytest
 
 from ehoks.auth.errors import OidcLoginFailed, OidcUnavailable
 from ehoks.auth.oidc import LoginStart, OidcClient, OidcIdentity, pkce_challenge
-from ehoks.auth.settings import OidcSettings
+from ehoks.settings.auth import OidcSettings
 from tests.fakes.oidc_provider import FakeOidcProvider
 
 REDIRECT = "https://ehoks.testi/ehoks-virkailija-backend/api/v1/virkailija/session/oidc"

@@ -10,12 +10,12 @@ import pytest
 from ehoks.access.actor import SystemActor
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
-from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.devmail.store import save_mail
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service import Deps
 from ehoks.main import create_app
 from ehoks.registries import build_registries
+from ehoks.settings.mail import MailCatcherSettings
 from tests.browser.conftest import LiveServer, _free_port, check_page
 from tests.factories import hoks_body
 

@@ -14,7 +14,7 @@ from ehoks.access.actor import SystemActor
 from ehoks.db import make_session_factory
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service import Deps
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.registries import build_registries
 from ehoks.virkailija import search
 from tests.browser.conftest import check_page

@@ -19,7 +19,7 @@ from ehoks.db import make_session_factory
 from ehoks.demo.loader import DATA_DIR
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service import Deps
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.registries import build_registries
 from ehoks.registries.local import import_directory
 from ehoks.sharing import service as sharing_service

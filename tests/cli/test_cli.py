@@ -153,7 +153,7 @@ def test_purge_sessions_removes_only_expired_sessions(env):
 
     from ehoks.access.actor import EmailActor
     from ehoks.auth import sessions
-    from ehoks.auth.sessions import SessionSettings
+    from ehoks.settings.auth import SessionSettings
 
     now = datetime.now(UTC)
     with make_session_factory(env).begin() as session:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from ehoks.access.actor import OfficialActor, SystemActor, grants_from_roles
 from ehoks.auth.service import dev_choices
-from ehoks.auth.sessions import CSRF_COOKIE_NAME, SessionSettings
+from ehoks.auth.sessions import CSRF_COOKIE_NAME
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
 from ehoks.devcas import tickets
@@ -22,6 +22,7 @@ from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service import Deps
 from ehoks.main import create_app
 from ehoks.registries import build_registries
+from ehoks.settings.auth import SessionSettings
 from tests.browser.conftest import LiveServer, _free_port
 from tests.factories import hoks_body
 

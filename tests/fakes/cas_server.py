@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from ehoks.auth.settings import CasSettings
+from ehoks.settings.auth import CasSettings
 from tests.fakes import BackgroundServer
 
 CAS = "cas"

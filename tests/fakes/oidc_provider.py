@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from ehoks.auth.settings import OidcSettings
+from ehoks.settings.auth import OidcSettings
 from tests.fakes import BackgroundServer
 
 ISSUER_PATH = "/realms/ehoks"

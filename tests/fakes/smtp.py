@@ -34,9 +34,9 @@ from sqlalchemy import Engine
 from ehoks.db import make_session_factory
 from ehoks.mail.outbox import mail_handlers
 from ehoks.mail.sender import SmtpMailer
-from ehoks.mail.settings import SmtpSettings
-from ehoks.outbox.settings import OutboxSettings
 from ehoks.outbox.worker import Worker
+from ehoks.settings.mail import SmtpSettings
+from ehoks.settings.outbox import OutboxSettings
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ehoks.hoks.schemas.primitives import (
-    ibm_1_3_7_check_digit,
-    luhn_check_digit,
-    oid_check_digit_ok,
-    y_tunnus_ok,
-)
+from ehoks.hoks.schemas.primitives import y_tunnus_ok
+from ehoks.kernel.oids import ibm_1_3_7_check_digit, luhn_check_digit, oid_check_digit_ok
 from tests.hoks.test_schemas_fixtures import (
     MODULE_ID,
     OO_OID_LEGACY,

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from ehoks.hoks.schemas.rules import plus_years, today_in_finland
+from ehoks.hoks.schemas.rules import plus_years
+from ehoks.kernel.clock import today_in_finland
 from tests.hoks.test_schemas_fixtures import (
     AMMATILLINEN,
     OHT_PATH,

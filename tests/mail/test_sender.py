@@ -9,7 +9,7 @@ import pytest
 from ehoks.errors import BadRequest
 from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
 from ehoks.mail.sender import OutgoingMail, SmtpMailer
-from ehoks.mail.settings import SmtpSettings
+from ehoks.settings.mail import SmtpSettings
 
 pytest_plugins = ["tests.fakes.smtp"]
 

@@ -19,8 +19,8 @@ from ehoks.mail.sender import OutgoingMail, SmtpMailer
 from ehoks.outbox.models import OutboxJob
 from ehoks.outbox.repository import OutboxRepository
 from ehoks.outbox.service import backoff, enqueue
-from ehoks.outbox.settings import OutboxSettings
 from ehoks.outbox.worker import JobFailed, Worker
+from ehoks.settings.outbox import OutboxSettings
 
 pytest_plugins = ["tests.fakes.smtp"]
 

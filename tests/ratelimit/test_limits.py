@@ -19,7 +19,7 @@ from ehoks.main import create_app
 from ehoks.ratelimit.errors import RateLimited
 from ehoks.ratelimit.models import RateLimitCounter
 from ehoks.ratelimit.service import Check, RateLimiter, key_hash
-from ehoks.ratelimit.settings import Limit, RateLimitSettings
+from ehoks.settings.ratelimit import Limit, RateLimitSettings
 from tests.factories import OPH
 from tests.fakes.smtp import smtp_server  # noqa: F401 (fixture)
 

@@ -15,15 +15,11 @@ import pytest
 
 from ehoks.demo import DEMO_DATA_DIR, demo_hoks_documents
 from ehoks.demo.oids import OPH_ROOT_OID, hetu, opiskeluoikeus_oid, oppija_oid, y_tunnus
-from ehoks.hoks.schemas.primitives import (
-    Y_TUNNUS_RE,
-    ibm_1_3_7_check_digit,
-    luhn_check_digit,
-    y_tunnus_ok,
-)
-from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid as is_valid_opiskeluoikeus_oid
-from ehoks.hoks.schemas.primitives import is_oppija_oid as is_valid_oppija_oid
-from ehoks.hoks.schemas.primitives import is_organisaatio_oid as is_valid_organisaatio_oid
+from ehoks.hoks.schemas.primitives import Y_TUNNUS_RE, y_tunnus_ok
+from ehoks.kernel.oids import ibm_1_3_7_check_digit, luhn_check_digit
+from ehoks.kernel.oids import is_opiskeluoikeus_oid as is_valid_opiskeluoikeus_oid
+from ehoks.kernel.oids import is_oppija_oid as is_valid_oppija_oid
+from ehoks.kernel.oids import is_organisaatio_oid as is_valid_organisaatio_oid
 from ehoks.registries.koski import suoritukset
 from ehoks.registries.koski.schemas import Opiskeluoikeus, opiskeluoikeus_from_koski
 

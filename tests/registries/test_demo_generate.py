@@ -20,20 +20,19 @@ from ehoks.demo.generate import DEMO_TODAY, generate_population
 from ehoks.demo.oids import OPH_ROOT_OID
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import validate_hoks
-from ehoks.hoks.schemas.primitives import (
-    Y_TUNNUS_RE,
+from ehoks.hoks.schemas.primitives import Y_TUNNUS_RE, y_tunnus_ok
+from ehoks.kernel.oids import (
     is_opiskeluoikeus_oid,
     is_oppija_oid,
     is_organisaatio_oid,
     luhn_check_digit,
-    y_tunnus_ok,
 )
-from ehoks.registries.eperusteet.local import LocalEperusteet
 from ehoks.registries.errors import RegistryDataError
-from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.koski.schemas import Opiskeluoikeus, opiskeluoikeus_from_koski
 from ehoks.registries.local import import_directory
 from ehoks.registries.local.clients import LocalKoski, LocalOrganisaatio
+from ehoks.registries.local.eperusteet import LocalEperusteet
+from ehoks.registries.local.koodisto import LocalKoodisto
 
 STUDENTS = 150
 SEED = 11

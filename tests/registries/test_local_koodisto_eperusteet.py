@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from ehoks.config import Settings
 from ehoks.demo import DEMO_DATA_DIR, demo_hoks_documents
 from ehoks.demo.loader import load_demo
-from ehoks.registries.eperusteet.local import LocalEperusteet
 from ehoks.registries.errors import RegistryImportError
-from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.local import export_directory, import_directory
+from ehoks.registries.local.eperusteet import LocalEperusteet
+from ehoks.registries.local.koodisto import LocalKoodisto
 from ehoks.registries.local.models import (
     EperusteetKoulutuksenOsa,
     EperusteetPeruste,

@@ -18,7 +18,7 @@ from ehoks.access.actor import EmailActor, StudentActor
 from ehoks.audit.models import AuditEvent
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.main import create_app
 from ehoks.sharing.models import Jako
 from ehoks.sharing.routes import oppija_router, virkailija_router

@@ -9,7 +9,7 @@ from ehoks.access.actor import EmailActor
 from ehoks.access.facts import authorize
 from ehoks.db import make_session_factory
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from tests.conftest import API
 from tests.factories import OPH
 from tests.sharing.conftest import audit_events

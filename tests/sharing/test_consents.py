@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from tests.conftest import API
 from tests.sharing.conftest import (
     JAKOLINKIT,

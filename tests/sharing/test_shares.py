@@ -15,7 +15,7 @@ from ehoks.access.actor import StudentActor
 from ehoks.auth import email_login
 from ehoks.auth.models import EmailChallenge
 from ehoks.db import make_session_factory
-from ehoks.hoks.service.common import now_utc, today_in_finland
+from ehoks.kernel.clock import now_utc, today_in_finland
 from ehoks.main import create_app
 from ehoks.outbox.models import OutboxJob
 from tests.conftest import API

@@ -28,7 +28,7 @@ from ehoks.demo.loader import DATA_DIR, load_demo
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.service import Deps
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.mail.sender import SmtpMailer
 from ehoks.outbox.models import OutboxJob
 from ehoks.registries import build_registries

@@ -22,7 +22,7 @@ from ehoks.auth.models import EmailChallenge
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
 from ehoks.demo.loader import DATA_DIR
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.main import create_app
 from ehoks.registries.local import import_directory
 from ehoks.sharing.models import Jako

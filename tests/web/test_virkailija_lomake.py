@@ -29,7 +29,7 @@ from ehoks.hoks import service as hoks_service
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas.entities import ENTITIES
 from ehoks.hoks.schemas.rules import FIELD_RULES, OBJECT_RULES
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.registries.local import import_directory
 from ehoks.web.lomake import kentat, luonnos, virheet
 from ehoks.web.routes import virkailija_lomake_tekstit as tekstit

@@ -19,7 +19,7 @@ from ehoks.audit.models import AuditEvent
 from ehoks.auth.service import dev_choices
 from ehoks.db import make_session_factory
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.main import create_app
 from ehoks.virkailija import search
 from ehoks.virkailija.service import session_view

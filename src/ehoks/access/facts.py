@@ -8,7 +8,8 @@ that touches personal data calls ``authorize`` here, which loads the facts and a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -28,15 +29,34 @@ from ehoks.access.policy import (
     privileges_on,
 )
 from ehoks.access.repository import AccessRepository
-from ehoks.hoks.models import Hoks
 from ehoks.registries import Registries
+
+
+class StoredHoks(Protocol):
+    """What the decision reads of a stored HOKS (a ``hoks.models.Hoks`` row). A protocol, so
+    that access, which the HOKS use cases call, does not import the HOKS domain back."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def oppija_oid(self) -> str: ...
+
+    @property
+    def opiskeluoikeus_oid(self) -> str: ...
+
+    @property
+    def oppilaitos_oid(self) -> str | None: ...
+
+    @property
+    def deleted_at(self) -> datetime | None: ...
 
 
 def authorize(
     session: Session,
     actor: Actor,
     action: Action,
-    hoks: Hoks,
+    hoks: StoredHoks,
     registries: Registries,
     *,
     today: date,
@@ -67,7 +87,7 @@ def load_facts(
     session: Session,
     actor: Actor,
     action: Action,
-    hoks: Hoks,
+    hoks: StoredHoks,
     registries: Registries,
     *,
     today: date,
@@ -133,7 +153,7 @@ def _reads_any(actor: Actor, paths: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def _procured_paths(
-    session: Session, hoks: Hoks, registries: Registries
+    session: Session, hoks: StoredHoks, registries: Registries
 ) -> tuple[tuple[str, ...], ...]:
     paths = []
     for oid in AccessRepository(session).procured_oppilaitokset(hoks.opiskeluoikeus_oid):

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 import jwt
@@ -20,7 +20,9 @@ from ehoks.access.models import ServiceClient
 from ehoks.access.repository import ServiceClientRepository
 from ehoks.config import MIN_TOKEN_SECRET_BITS, MIN_TOKEN_SECRET_LENGTH, Settings, secret_bits
 from ehoks.errors import BadRequest
-from ehoks.hoks.schemas.primitives import is_organisaatio_oid
+from ehoks.kernel.clock import now_utc
+from ehoks.kernel.ids import new_token
+from ehoks.kernel.oids import is_organisaatio_oid
 
 TOKEN_ISSUER = "ehoks"
 TOKEN_AUDIENCE = "ehoks-service-api"
@@ -68,7 +70,7 @@ def create_client(
     if not name.strip():
         raise BadRequest("name must not be empty")
     client_id = client_id or f"ehoks-{secrets.token_hex(8)}"
-    secret = client_secret or secrets.token_urlsafe(32)
+    secret = client_secret or new_token()
     ServiceClientRepository(session).add(
         ServiceClient(
             client_id=client_id,
@@ -76,10 +78,15 @@ def create_client(
             organisaatio_oid=organisaatio_oid,
             role=role,
             secret_hash=hash_secret(secret),
-            created_at=datetime.now(UTC),
+            created_at=now_utc(),
         )
     )
     return NewClient(client_id=client_id, client_secret=secret)
+
+
+def list_clients(session: Session) -> list[ServiceClient]:
+    """Every registered client, oldest first."""
+    return ServiceClientRepository(session).list()
 
 
 def disable_client(session: Session, client_id: str) -> None:
@@ -89,7 +96,7 @@ def disable_client(session: Session, client_id: str) -> None:
     if client is None:
         raise ClientNotFound(client_id)
     if client.disabled_at is None:
-        client.disabled_at = datetime.now(UTC)
+        client.disabled_at = now_utc()
 
 
 def issue_token(
@@ -103,7 +110,7 @@ def issue_token(
         raise InvalidClient()
     if not verify_secret(client.secret_hash, client_secret):
         raise InvalidClient()
-    now = datetime.now(UTC)
+    now = now_utc()
     ttl = settings.token_ttl_seconds
     claims = {
         "iss": TOKEN_ISSUER,
@@ -178,4 +185,4 @@ def _sha256(salt: str, secret: str) -> str:
 
 @cache
 def _dummy_hash() -> str:
-    return hash_secret(secrets.token_urlsafe(32))
+    return hash_secret(new_token())

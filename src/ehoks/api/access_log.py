@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ehoks.kernel.ids import new_uuid
 from ehoks.logsafe import redact
 
 log = logging.getLogger("ehoks.access")
@@ -57,7 +57,7 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = headers.get("x-request-id", "")[:64] or str(uuid.uuid4())
+        request_id = headers.get("x-request-id", "")[:64] or new_uuid()
         if "x-request-id" not in headers:
             # The same id reaches the audit trail (api.deps.trail_of) and the response.
             scope["headers"] = [*scope["headers"], (b"x-request-id", request_id.encode())]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +36,8 @@ from ehoks.config import Settings
 from ehoks.db import is_lock_timeout
 from ehoks.errors import EhoksError, Forbidden, Unauthenticated, ValidationFailed
 from ehoks.hoks.service import Deps
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
+from ehoks.kernel.ids import new_uuid
 from ehoks.logsafe import describe_error
 from ehoks.ratelimit.service import RateLimiter
 
@@ -152,7 +152,7 @@ def trail_of(request: Request) -> AuditTrail:
     """The request's audit trail (one per request, shared by every dependency)."""
     trail: AuditTrail | None = getattr(request.state, "audit_trail", None)
     if trail is None:
-        request_id = request.headers.get("x-request-id", "")[:64] or str(uuid.uuid4())
+        request_id = request.headers.get("x-request-id", "")[:64] or new_uuid()
         trail = AuditTrail(request_id)
         trail.operation = OPERATIONS.get(request.method, "delete")
         request.state.audit_trail = trail

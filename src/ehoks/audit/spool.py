@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session
 from ehoks.audit.service import AuditRecord, append
 from ehoks.audit.spool_repository import SPOOL_METADATA, SpoolMarkRepository, SpoolRepository
 from ehoks.db import make_engine
+from ehoks.kernel.ids import new_uuid
 
 SUFFIX = "-audit-spool"
 
@@ -76,7 +76,7 @@ class AuditSpool:
                     repository = SpoolRepository(connection)
                     spool_id = repository.spool_id()
                     if spool_id is None:
-                        spool_id = str(uuid.uuid4())
+                        spool_id = new_uuid()
                         repository.set_spool_id(spool_id)
                 self._opened = (engine, spool_id)
             return self._opened

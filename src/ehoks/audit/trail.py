@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ehoks.audit.service import AuditableActor, AuditRecord, append, record_for
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+from ehoks.kernel.clock import now_utc
 
 
 class AuditTrail:
@@ -31,7 +28,7 @@ class AuditTrail:
         request_id: str,
         *,
         operation: str = "read",
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self.request_id = request_id
         # None until authentication has said who is calling.

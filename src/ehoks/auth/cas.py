@@ -24,7 +24,7 @@ from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 
 from ehoks.auth.errors import BadLogoutRequest, CasUnavailable, TicketRejected
-from ehoks.auth.settings import CasSettings
+from ehoks.settings.auth import CasSettings
 
 log = logging.getLogger("ehoks.auth")
 

@@ -29,7 +29,6 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import normalise_email
@@ -46,9 +45,11 @@ from ehoks.auth.email_errors import (
 )
 from ehoks.auth.email_repository import EmailChallengeRepository
 from ehoks.auth.models import EmailChallenge
+from ehoks.kernel.ids import new_token
 from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.mail.messages import LinkMailExtra, LinkPurpose, login_link_mail, one_time_code_mail
 from ehoks.mail.outbox import enqueue_mail, enqueue_noop
+from ehoks.settings.auth import EmailLoginSettings
 
 PURPOSES: tuple[LinkPurpose, ...] = ("tyopaikka", "jako")
 # Longer input is not a token we issued; refusing it early keeps hashing bounded.
@@ -57,32 +58,6 @@ TARGET_MAX_LENGTH = 64  # the column's width
 # The address of a decoy challenge (``start`` with ``deliver=False``): a reserved domain
 # (RFC 2606) that no one can log in with, and no visitor's typed address kept.
 DECOY_ADDRESS = "decoy@ehoks.invalid"
-
-
-class EmailLoginSettings(BaseModel):
-    """Lifetimes and limits of the e-mail login."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    link_ttl_minutes: int = Field(default=72 * 60, gt=0)
-    """How long a mailed link can be opened. 72 hours: instructors and assessors read their mail
-    at work, so a link sent on a Friday afternoon must still work on Monday morning. The link
-    alone logs nobody in; the code sent to the same address does."""
-
-    code_ttl_minutes: int = Field(default=10, gt=0)
-    """How long a one-time code works: enough to switch to the mail program and back, short
-    enough that a code read over someone's shoulder is soon worthless. Never past the link's
-    own expiry."""
-
-    max_attempts: int = Field(default=5, ge=1)
-    """Wrong codes allowed per code sent; the last one locks the link for good."""
-
-    max_codes_per_link: int = Field(default=5, ge=1)
-    """Codes one link may send. With ``max_attempts`` this bounds the guesses per link
-    (25 of a million by default) and keeps a link from being used to flood a mailbox."""
-
-    code_length: int = Field(default=6, ge=6, le=10)
-    """Digits in a code. Six is what people are used to typing from a phone."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +156,7 @@ def create_link(
     if target is not None and len(target) > TARGET_MAX_LENGTH:
         raise ValueError(f"target longer than {TARGET_MAX_LENGTH} characters")
     address = normalise_address(sahkoposti)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     challenge = EmailChallenge(
         id=token_id(token),
         sahkoposti=address,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 import threading
 import time
 from collections.abc import Mapping
@@ -28,7 +27,8 @@ import httpx
 import jwt
 
 from ehoks.auth.errors import OidcLoginFailed, OidcUnavailable
-from ehoks.auth.settings import OidcSettings
+from ehoks.kernel.ids import new_token
+from ehoks.settings.auth import OidcSettings
 
 ALGORITHMS = ("RS256", "ES256")
 LEEWAY_SECONDS = 60
@@ -102,10 +102,10 @@ class OidcClient:
     ) -> LoginStart:
         """Start a login: fresh ``state``, ``nonce`` and PKCE verifier, and the provider's
         authorization URL. ``extra_params`` adds e.g. ``ui_locales`` or ``login_hint``."""
-        state = secrets.token_urlsafe(32)
-        nonce = secrets.token_urlsafe(32)
+        state = new_token()
+        nonce = new_token()
         # 64 random bytes give an 86-character verifier (RFC 7636 allows 43 to 128).
-        code_verifier = secrets.token_urlsafe(64)
+        code_verifier = new_token(64)
         params = {
             **(extra_params or {}),
             "response_type": "code",

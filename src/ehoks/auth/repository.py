@@ -121,6 +121,12 @@ class DevLoginRepository:
         )
         return [oid for oid in oids if oid]
 
+    def first_institution_with_hoks(self) -> str | None:
+        """The first institution (by OID) that has a HOKS, for the read-only official."""
+        return self.session.scalar(
+            select(func.min(Hoks.oppilaitos_oid)).where(Hoks.deleted_at.is_(None))
+        )
+
     def students(self, limit: int) -> list[tuple[str, str]]:
         rows = self.session.execute(
             select(IndexOppija.oid, IndexOppija.nimi)

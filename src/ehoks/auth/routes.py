@@ -27,7 +27,7 @@ from ehoks.auth.errors import BadLogoutRequest
 from ehoks.auth.logout_target import after_logout
 from ehoks.auth.oidc import OidcClient
 from ehoks.errors import NotFound
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
 from ehoks.ratelimit.service import Check
 from ehoks.web.render import check_form_csrf, page
 

@@ -21,9 +21,8 @@ from ehoks.auth.errors import OidcLoginFailed, TicketRejected
 from ehoks.auth.models import LoginAttempt
 from ehoks.auth.oidc import LoginStart, OidcIdentity
 from ehoks.auth.repository import DevLoginRepository, SessionRepository
-from ehoks.auth.settings import OidcSettings
 from ehoks.registries import Registries
-from ehoks.virkailija.repository import VirkailijaRepository
+from ehoks.settings.auth import OidcSettings
 
 # A pending OpenID login older than this is refused (the user took too long at the provider).
 LOGIN_ATTEMPT_TTL = timedelta(minutes=15)
@@ -133,15 +132,14 @@ def dev_choices(session: Session, registries: Registries) -> list[DevChoice]:
             grants_from_roles([f"ROLE_APP_EHOKS_CRUD_{oid}", f"ROLE_APP_EHOKS_HOKS_DELETE_{oid}"]),
         )
         choices.append(DevChoice(f"virkailija:{oid}", name or oid, official))
-    institutions = VirkailijaRepository(session).oppilaitokset_with_hoks()
-    if institutions:
-        oid = institutions[0]
-        organisaatio = registries.organisaatio.get_organisaatio(oid)
+    institution = repository.first_institution_with_hoks()
+    if institution is not None:
+        organisaatio = registries.organisaatio.get_organisaatio(institution)
         name = organisaatio.nimi.get("fi") if organisaatio is not None else None
         reader = OfficialActor(
             "1.2.246.562.24.19999999999",
-            f"Lukija Liisa ({name or oid})",
-            grants_from_roles([f"ROLE_APP_EHOKS_READ_{oid}"]),
+            f"Lukija Liisa ({name or institution})",
+            grants_from_roles([f"ROLE_APP_EHOKS_READ_{institution}"]),
         )
         choices.append(DevChoice("virkailija:luku", reader.name, reader))
     for oid, nimi in repository.students(limit=50):

@@ -13,38 +13,23 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor, EmailActor, OfficialActor, StudentActor
 from ehoks.auth.actors import actor_from_json, actor_to_json, session_subject
 from ehoks.auth.models import UserSession
 from ehoks.auth.repository import SessionRepository
+from ehoks.kernel.ids import new_token
+from ehoks.settings.auth import SessionSettings
 
 COOKIE_NAME = "__Host-ehoks-session"
 CSRF_COOKIE_NAME = "__Host-ehoks-csrf"
 # Writing last_seen_at on every request would turn every read into a write; a minute's
 # resolution is plenty for a timeout counted in tens of minutes.
 TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-class SessionSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    idle_minutes: int = Field(default=30, gt=0)
-    """A session unused this long ends (the user logs in again)."""
-
-    absolute_hours: int = Field(default=8, gt=0)
-    """A session ends this long after login however active it is (a working day)."""
-
-    cookie_secure: bool = True
-    """Send the session cookie over HTTPS only. Browsers treat ``localhost`` as secure, so
-    this stays on in development too; turn off only behind a TLS-terminating proxy that
-    speaks plain HTTP to browsers (never in production)."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +61,8 @@ def create(
     now: datetime,
     login_ref: str | None = None,
 ) -> NewSession:
-    token = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
+    token = new_token()
+    csrf = new_token()
     expires_at = now + timedelta(hours=settings.absolute_hours)
     SessionRepository(session).add(
         UserSession(

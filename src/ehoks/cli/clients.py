@@ -6,7 +6,6 @@ import typer
 from rich import print as rprint
 
 from ehoks.access import service as access_service
-from ehoks.access.repository import ServiceClientRepository
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.errors import EhoksError
@@ -49,7 +48,7 @@ def list_clients(ctx: typer.Context) -> None:
     """List the registered clients (never their secrets)."""
     context = cli_context(ctx)
     with transaction(context.session_factory) as session:
-        for client in ServiceClientRepository(session).list():
+        for client in access_service.list_clients(session):
             state = f"disabled {client.disabled_at:%Y-%m-%d}" if client.disabled_at else "active"
             typer.echo(
                 f"{client.client_id}\t{client.role}\t{client.organisaatio_oid}\t{state}\t"

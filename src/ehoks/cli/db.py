@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import typer
 from rich import print as rprint
 
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
-from ehoks.hoks.repository import HoksRepository
+from ehoks.hoks.service import upkeep
+from ehoks.kernel.clock import now_utc
 from ehoks.migrate import upgrade as run_upgrade
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -17,9 +18,9 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 def purge_idempotency_keys(ctx: typer.Context) -> None:
     """Forget Idempotency-Keys older than EHOKS_IDEMPOTENCY_TTL_HOURS (run daily)."""
     context = cli_context(ctx)
-    cutoff = datetime.now(UTC) - timedelta(hours=context.settings.idempotency_ttl_hours)
+    cutoff = now_utc() - timedelta(hours=context.settings.idempotency_ttl_hours)
     with transaction(context.session_factory) as session:
-        removed = HoksRepository(session).purge_idempotency_keys(cutoff)
+        removed = upkeep.purge_idempotency_keys(session, cutoff)
     rprint(f"removed {removed} idempotency keys older than {cutoff:%Y-%m-%d %H:%M} UTC")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 import typer
@@ -13,7 +12,9 @@ from ehoks.auth import email_login, sessions
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.hoks import cleanup
-from ehoks.hoks.service.common import Deps, now_utc, today_in_finland
+from ehoks.hoks.service.common import Deps
+from ehoks.kernel.clock import now_utc, today_in_finland
+from ehoks.kernel.ids import new_uuid
 from ehoks.ratelimit.service import RateLimiter
 from ehoks.registries import build_registries
 from ehoks.registries.http import close_registries
@@ -98,7 +99,7 @@ def contact_cleanup(
 
 def _trail() -> AuditTrail:
     """The audit trail of one batch: its events commit with the batch (DESIGN D7)."""
-    trail = AuditTrail(f"job:contact-cleanup:{uuid.uuid4()}"[:64], operation="delete")
+    trail = AuditTrail(f"job:contact-cleanup:{new_uuid()}"[:64], operation="delete")
     trail.actor = cleanup.ACTOR
     return trail
 

@@ -11,8 +11,8 @@ import typer
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.kernel.clock import now_utc
+from ehoks.outbox import service
 from ehoks.outbox.models import STATES, OutboxJob
-from ehoks.outbox.repository import OutboxRepository
 
 app = typer.Typer(help="The outbox of jobs (mail) and its dead letters.", no_args_is_help=True)
 
@@ -36,10 +36,9 @@ def list_jobs(
         )
     context = cli_context(ctx)
     with transaction(context.session_factory) as session:
-        repository = OutboxRepository(session)
-        counts = repository.counts()
-        jobs = repository.listing(states=states, limit=limit)
-        lines = [_line(job) for job in jobs]
+        found = service.overview(session, states=states, limit=limit)
+        counts = found.counts
+        lines = [_line(job) for job in found.jobs]
     typer.echo("  ".join(f"{s}: {counts.get(s, 0)}" for s in STATES))
     for line in lines:
         typer.echo(line)
@@ -56,7 +55,7 @@ def show(
     """One job; its payload only with ``--payload``."""
     context = cli_context(ctx)
     with transaction(context.session_factory) as session:
-        job = OutboxRepository(session).get(job_id)
+        job = service.job(session, job_id)
         if job is None:
             typer.echo(f"error: no job {job_id}", err=True)
             raise typer.Exit(1)
@@ -83,7 +82,7 @@ def retry(
         raise typer.BadParameter("give either a job ID or --all-dead")
     context = cli_context(ctx)
     with transaction(context.session_factory) as session:
-        revived = OutboxRepository(session).revive(now=now_utc(), job_id=job_id)
+        revived = service.retry_dead(session, job_id=job_id, now=now_utc())
     if job_id is not None and revived == 0:
         typer.echo(f"error: job {job_id} is not dead (or does not exist)", err=True)
         raise typer.Exit(1)
@@ -102,7 +101,7 @@ def purge(
     context = cli_context(ctx)
     keep = context.settings.outbox.keep_done_days if days is None else days
     with transaction(context.session_factory) as session:
-        purged = OutboxRepository(session).purge(finished_before=now_utc() - timedelta(days=keep))
+        purged = service.purge(session, keep=timedelta(days=keep), now=now_utc())
     typer.echo(f"{purged} finished job(s) deleted")
 
 

@@ -3,7 +3,6 @@ ePerusteet), refresh the learner and study-right index, merge ONR duplicates."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +13,8 @@ from rich.table import Table
 from ehoks.cli.context import CliContext, cli_context
 from ehoks.db import transaction
 from ehoks.errors import EhoksError
-from ehoks.oppijaindex import service as oppijaindex_service
+from ehoks.hoks.service import upkeep
+from ehoks.kernel.clock import now_utc
 from ehoks.registries import Registries, build_registries
 from ehoks.registries.local import (
     ExportSummary,
@@ -102,9 +102,7 @@ def refresh_index(
     and flag study rights that Koski no longer knows."""
     context, registries = _deps(ctx)
     with transaction(context.session_factory) as session:
-        summary = oppijaindex_service.refresh(
-            session, registries, now=datetime.now(UTC), oppija_oid=oppija
-        )
+        summary = upkeep.refresh_index(session, registries, now=now_utc(), oppija_oid=oppija)
     typer.echo(f"indexed {summary.indexed} study rights")
     for oid in summary.koski404:
         typer.echo(f"not in Koski: {oid}")
@@ -122,8 +120,8 @@ def onr_merge(
     context, registries = _deps(ctx)
     try:
         with transaction(context.session_factory) as session:
-            summary = oppijaindex_service.onr_merge(
-                session, registries, oid, changed_by="system:cli", now=datetime.now(UTC)
+            summary = upkeep.onr_merge(
+                session, registries, oid, changed_by="system:cli", now=now_utc()
             )
     except EhoksError as error:
         raise _fail(error) from error

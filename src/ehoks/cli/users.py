@@ -6,7 +6,7 @@ from ehoks.auth import revocation
 from ehoks.cli.context import cli_context
 from ehoks.db import transaction
 from ehoks.errors import EhoksError
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
 
 app = typer.Typer(
     help="People's access here (officials, students, e-mail users), whatever CAS says.",

@@ -1,20 +1,17 @@
 """Valid identifiers for demo data: OIDs with their check digits and Finnish business IDs.
 
 Generating the identifiers, rather than hand-computing check digits, keeps the demo data valid
-when it is edited. The check digits are the service's own (``ehoks.hoks.schemas.primitives``), so
-every generated identifier passes the service's checks by construction, and tests prove it.
+when it is edited. The check digits are the service's own (``ehoks.kernel.oids``,
+``ehoks.hoks.schemas.primitives``), so every generated identifier passes the service's checks by
+construction, and tests prove it.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from ehoks.hoks.schemas.primitives import (
-    Y_TUNNUS_RE,
-    ibm_1_3_7_check_digit,
-    luhn_check_digit,
-    y_tunnus_ok,
-)
+from ehoks.hoks.schemas.primitives import Y_TUNNUS_RE, y_tunnus_ok
+from ehoks.kernel.oids import ibm_1_3_7_check_digit, luhn_check_digit
 
 OPH_ROOT_OID = "1.2.246.562.10.00000000001"
 _HETU_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"

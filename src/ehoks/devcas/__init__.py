@@ -4,13 +4,6 @@ through the real CAS protocol: ``/ehoks/kirjaudu/virkailija`` → the login page
 ticket → our CAS client validates it over HTTP at ``…/p3/serviceValidate`` or
 ``…/serviceValidate``, as it would at Opintopolku.
 
-This module only names the addresses (the settings import it); ``routes`` serves them.
+``routes`` serves it at the addresses ``ehoks.settings.auth`` names (``DEV_CAS_*``), which the
+settings point ``cas`` at.
 """
-
-from __future__ import annotations
-
-PATH = "/kehitys-cas"
-CAS_PATH = f"{PATH}/cas"
-"""The officials' CAS (``CasSettings.url`` relative to ``public_url``)."""
-CAS_OPPIJA_PATH = f"{PATH}/cas-oppija"
-"""The learners' CAS-oppija (``CasSettings.oppija_url`` relative to ``public_url``)."""

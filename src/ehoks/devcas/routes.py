@@ -17,12 +17,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.api.deps import AppState, State
-from ehoks.devcas import PATH, tickets
+from ehoks.devcas import tickets
 from ehoks.devcas.people import CAS, Person, people
 from ehoks.errors import BadRequest, NotFound
+from ehoks.settings.auth import DEV_CAS_PATH
 from ehoks.web.render import check_form_csrf, page
 
-router = APIRouter(prefix=PATH, include_in_schema=False)
+router = APIRouter(prefix=DEV_CAS_PATH, include_in_schema=False)
 
 Realm = Literal["cas", "cas-oppija"]
 

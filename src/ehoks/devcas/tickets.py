@@ -16,11 +16,12 @@ import binascii
 import hashlib
 import hmac
 import json
-import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+from ehoks.kernel.ids import new_token
 
 TICKET_TTL_SECONDS = 300
 PREFIX = "ST-"
@@ -79,7 +80,7 @@ def issue(
         "u": username,
         "a": {name: list(values) for name, values in attributes.items()},
         "e": int(issued) + TICKET_TTL_SECONDS,
-        "n": secrets.token_urlsafe(12),
+        "n": new_token(12),
     }
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
     return f"{PREFIX}{payload}.{_mac(secret, payload, service)}"

@@ -14,8 +14,8 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP
 
-from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.devmail.store import save_mail, with_envelope
+from ehoks.settings.mail import MailCatcherSettings
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,8 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ehoks.kernel.clock import now_utc
+
 SUFFIX = ".eml"
 MAIL_ID = re.compile(r"[0-9]{8}T[0-9]{12}Z-[0-9a-f]{8}")
 """The form of every id this store gives: ``20261206T085812123456Z-0a1b2c3d``."""
@@ -84,7 +86,7 @@ def save_mail(directory: Path, raw: bytes, *, keep: int, received: datetime | No
     """Keep ``raw`` (a whole message) as a new mail in ``directory``, created if missing, then
     delete the oldest mails beyond ``keep``. Returns the new mail's id."""
     directory.mkdir(parents=True, exist_ok=True)
-    mail_id = new_mail_id(received or datetime.now(UTC))
+    mail_id = new_mail_id(received or now_utc())
     partial = directory / f".{mail_id}.partial"
     partial.write_bytes(raw)
     os.replace(partial, mail_path(directory, mail_id))

@@ -42,8 +42,9 @@ from ehoks.hoks.cleanup_repository import ContactCleanupRepository, StudentCandi
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.parts import walk
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, now_utc, writer_basis
+from ehoks.hoks.service.common import Deps, writer_basis
 from ehoks.hoks.service.documents import store_document
+from ehoks.kernel.clock import now_utc
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 
 log = logging.getLogger(__name__)

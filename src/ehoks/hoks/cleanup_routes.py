@@ -11,7 +11,7 @@ from ehoks.api.deps import ServiceClient, State, Trail
 from ehoks.api.openapi import ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.hoks import cleanup
-from ehoks.hoks.service.common import now_utc, today_in_finland
+from ehoks.kernel.clock import now_utc, today_in_finland
 
 router = APIRouter()
 

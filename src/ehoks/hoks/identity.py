@@ -15,13 +15,13 @@ Anything else is a new part and gets a new UUID.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from ehoks.errors import ValidationFailed
 from ehoks.hoks.parts import ROOT, PartRef, walk
 from ehoks.hoks.schemas.errors import tree_of
+from ehoks.kernel.ids import new_uuid
 
 UNKNOWN_MODULE_ID = "Tuntematon module-id: osaa ei ole tässä HOKSissa tai se on eri tyyppinen."
 DUPLICATE_MODULE_ID = "Sama module-id on annettu useammalle osalle."
@@ -65,7 +65,7 @@ def assign_module_ids(
     new: dict[str, Any],
     old: dict[str, Any] | None,
     *,
-    make_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    make_id: Callable[[], str] = new_uuid,
 ) -> None:
     """Give every part of ``new`` a ``module-id`` in place, keeping those of matching old parts.
 

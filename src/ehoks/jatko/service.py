@@ -29,18 +29,17 @@ from ehoks.hoks.errors import (
     OpiskeluoikeusNotOppijan,
 )
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
     Deps,
     fetch_opiskeluoikeus,
     load_with_access,
-    now_utc,
     organisaatio_path,
-    today_in_finland,
     writer_basis,
 )
 from ehoks.jatko import errors, mapping
 from ehoks.jatko.repository import JatkoRepository, LinkedRow, Suunta
+from ehoks.kernel.clock import now_utc, today_in_finland
+from ehoks.kernel.oids import is_opiskeluoikeus_oid
 from ehoks.registries import Registries
 from ehoks.registries.koski import suoritukset
 from ehoks.registries.koski.schemas import Opiskeluoikeus

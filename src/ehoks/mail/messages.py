@@ -15,13 +15,11 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from typing import Literal, TypedDict
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ehoks.kernel.clock import HELSINKI
 from ehoks.mail.sender import OutgoingMail
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 LinkPurpose = Literal["tyopaikka", "jako"]
 """``tyopaikka``: the parts of a plan where the recipient is named instructor or assessor;

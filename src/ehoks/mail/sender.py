@@ -19,7 +19,7 @@ from typing import Protocol
 
 from ehoks.kernel.clock import now_utc
 from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
-from ehoks.mail.settings import SmtpSettings
+from ehoks.settings.mail import SmtpSettings
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from ehoks.api.deps import ServiceClient, State, Trail
 from ehoks.api.openapi import errors, ok_schema
 from ehoks.api.responses import OrjsonResponse
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service.common import now_utc
+from ehoks.hoks.service import upkeep
+from ehoks.kernel.clock import now_utc
 from ehoks.limits import DB_INT_MAX
 from ehoks.oppijaindex import service as oppijaindex_service
 
@@ -60,7 +61,7 @@ def onr_modify(
 ) -> Response:
     require_oph_privilege(actor, "write")
     with state.write(trail) as session:
-        oppijaindex_service.onr_merge(
+        upkeep.onr_merge(
             session, state.deps.registries, oid, changed_by=actor.audit_id, now=now_utc()
         )
     return Response(status_code=204)

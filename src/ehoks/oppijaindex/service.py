@@ -7,12 +7,11 @@ no database transaction waits on a registry.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ehoks.hoks.repository import HoksRepository
 from ehoks.oppijaindex.errors import OppijaNotFound
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
 from ehoks.oppijaindex.repository import OppijaIndexRepository
@@ -69,89 +68,28 @@ def hankintakoulutukset(session: Session, opiskeluoikeus_oid: str) -> list[str]:
     return list(OppijaIndexRepository(session).hankintakoulutukset(opiskeluoikeus_oid))
 
 
-@dataclass
-class RefreshSummary:
-    indexed: int = 0
-    koski404: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+def mark_koski404(session: Session, opiskeluoikeus_oid: str) -> None:
+    """Koski no longer knows the study right: flag its row (if indexed)."""
+    row = OppijaIndexRepository(session).opiskeluoikeus(opiskeluoikeus_oid)
+    if row is not None:
+        row.koski404 = True
 
 
-def refresh(
-    session: Session,
-    registries: Registries,
-    *,
-    now: datetime,
-    oppija_oid: str | None = None,
-) -> RefreshSummary:
-    """Re-read from the registries every study right that has a HOKS (or one learner's):
-    names, organisations, procured training; flag study rights Koski no longer knows."""
-    summary = RefreshSummary()
-    repository = OppijaIndexRepository(session)
-    for oppija, opiskeluoikeus_oid in HoksRepository(session).oppijat_and_opiskeluoikeudet(
-        oppija_oid
-    ):
-        opiskeluoikeus = registries.koski.get_opiskeluoikeus(opiskeluoikeus_oid)
-        if opiskeluoikeus is None:
-            row = repository.opiskeluoikeus(opiskeluoikeus_oid)
-            if row is not None:
-                row.koski404 = True
-            summary.koski404.append(opiskeluoikeus_oid)
-            continue
-        try:
-            data = fetch_input(registries, opiskeluoikeus, oppija)
-        except OppijaNotFound:
-            log.warning("index refresh skipped %s: learner unknown to ONR", opiskeluoikeus_oid)
-            summary.failed.append(opiskeluoikeus_oid)
-            continue
-        store(session, data, now=now)
-        summary.indexed += 1
-    return summary
-
-
-@dataclass
-class MergeSummary:
-    master_oid: str
-    slaves: list[str] = field(default_factory=list)
-    moved_hoks_ids: list[int] = field(default_factory=list)
-
-
-def onr_merge(
-    session: Session, registries: Registries, oid: str, *, changed_by: str, now: datetime
-) -> MergeSummary:
-    """ONR merged duplicate learners into ``oid``: move every non-deleted HOKS and index row of
-    its duplicates (slaves) to it, in the caller's one transaction (reference integrations 7.3).
-    """
-    henkilo = registries.onr.get_henkilo(oid)
-    if henkilo is None:
-        raise OppijaNotFound(oid)
-    summary = MergeSummary(master_oid=oid)
-    repository = OppijaIndexRepository(session)
-    indexed = repository.oppija(oid)
-    if indexed is not None and indexed.nimi != henkilo.nimi:
-        indexed.nimi = henkilo.nimi
+def rename(session: Session, oid: str, nimi: str, *, now: datetime) -> None:
+    """The learner ``oid``'s name as ONR now has it (if indexed)."""
+    indexed = OppijaIndexRepository(session).oppija(oid)
+    if indexed is not None and indexed.nimi != nimi:
+        indexed.nimi = nimi
         indexed.updated_at = now
-    if henkilo.is_duplicate:
-        # No OIDs in the log line (personal data); the caller's answer names them.
-        log.warning("onr merge: the learner is itself a duplicate of another; nothing moved")
-        return summary
-    hoks_repository = HoksRepository(session)
-    for slave in registries.onr.get_slave_oids(oid):
-        summary.slaves.append(slave)
-        for hoks in hoks_repository.list_by_oppija(slave, for_update=True):
-            document = {**hoks.document, "oppija-oid": oid}
-            hoks_repository.replace_document(
-                hoks,
-                document,
-                operation="onr-merge",
-                changed_by=changed_by,
-                now=now,
-                columns={"oppija_oid": oid},
-            )
-            summary.moved_hoks_ids.append(hoks.id)
-        _upsert_oppija(repository, henkilo, now=now)
-        repository.move_opiskeluoikeudet(slave, oid)
-        repository.delete_oppija(slave)
-    return summary
+
+
+def merge(session: Session, henkilo: Henkilo, slave_oid: str, *, into: str, now: datetime) -> None:
+    """ONR merged the duplicate ``slave_oid`` into ``into`` (``henkilo``): its study rights
+    move to the master and its own row goes."""
+    repository = OppijaIndexRepository(session)
+    _upsert_oppija(repository, henkilo, now=now)
+    repository.move_opiskeluoikeudet(slave_oid, into)
+    repository.delete_oppija(slave_oid)
 
 
 def _upsert_oppija(repository: OppijaIndexRepository, henkilo: Henkilo, *, now: datetime) -> None:

@@ -8,14 +8,17 @@ never a saved share whose mail is lost.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ehoks.kernel.clock import now_utc
+from ehoks.outbox.models import OutboxJob
 from ehoks.outbox.repository import OutboxRepository
-from ehoks.outbox.settings import OutboxSettings
+from ehoks.settings.outbox import OutboxSettings
 
 KIND_LENGTH = 64
 DEDUPE_KEY_LENGTH = 128
@@ -52,3 +55,34 @@ def backoff(attempts: int, settings: OutboxSettings, rng: random.Random) -> time
     exponent = min(max(attempts - 1, 0), 30)  # 2**30 × base is past any cap
     ceiling = min(settings.backoff_base_seconds * 2**exponent, settings.backoff_max_seconds)
     return timedelta(seconds=ceiling * (0.5 + rng.random() / 2))
+
+
+# The operators' side (``ehoks outbox``).
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[str, int]
+    """Jobs per state."""
+    jobs: list[OutboxJob]
+    """The newest jobs asked for, newest first."""
+
+
+def overview(session: Session, *, states: Sequence[str], limit: int) -> Overview:
+    repository = OutboxRepository(session)
+    return Overview(repository.counts(), repository.listing(states=states, limit=limit))
+
+
+def job(session: Session, job_id: int) -> OutboxJob | None:
+    return OutboxRepository(session).get(job_id)
+
+
+def retry_dead(session: Session, *, job_id: int | None, now: datetime) -> int:
+    """Make a dead job (or every dead job when ``job_id`` is None) pending and due at ``now``,
+    its attempts counted from zero; returns how many."""
+    return OutboxRepository(session).revive(now=now, job_id=job_id)
+
+
+def purge(session: Session, *, keep: timedelta, now: datetime) -> int:
+    """Delete done and dead jobs finished more than ``keep`` before ``now``; returns how many."""
+    return OutboxRepository(session).purge(finished_before=now - keep)

@@ -26,7 +26,7 @@ from ehoks.kernel.clock import now_utc
 from ehoks.logsafe import describe_error
 from ehoks.outbox.repository import ClaimedJob, OutboxRepository, lease_end
 from ehoks.outbox.service import backoff
-from ehoks.outbox.settings import OutboxSettings
+from ehoks.settings.outbox import OutboxSettings
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import privileges_on
 from ehoks.errors import EhoksError, NotFound
-from ehoks.hoks.service.common import Deps, today_in_finland
+from ehoks.hoks.service.common import Deps
+from ehoks.kernel.clock import today_in_finland
 from ehoks.raportit.nimet import Nimet
 from ehoks.raportit.repository import RaportitRepository
 from ehoks.raportit.schemas import (

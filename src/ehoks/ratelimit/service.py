@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ehoks.ratelimit.errors import RateLimited
 from ehoks.ratelimit.repository import RateLimitRepository
-from ehoks.ratelimit.settings import Limit
+from ehoks.settings.ratelimit import Limit
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ worker) and its result passed down; domain code sees only the ports in ``ports.p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, assert_never
+from typing import assert_never
 
 from sqlalchemy import Engine
 
-from ehoks.registries.eperusteet.local import LocalEperusteet
+from ehoks.config import Settings
 from ehoks.registries.http import build_http_registries
-from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.local.clients import LocalKoski, LocalOnr, LocalOrganisaatio
+from ehoks.registries.local.eperusteet import LocalEperusteet
+from ehoks.registries.local.koodisto import LocalKoodisto
 from ehoks.registries.ports import (
     EperusteetPort,
     Henkilo,
@@ -26,11 +27,6 @@ from ehoks.registries.ports import (
     OrganisaatioPort,
     Registries,
 )
-
-if TYPE_CHECKING:
-    # Only for the annotation: ``ehoks.config`` imports ``ehoks.registries.settings``, which
-    # runs this module first, so importing ``ehoks.config`` here would be circular.
-    from ehoks.config import Settings
 
 __all__ = [
     "EperusteetPort",

@@ -1,10 +1,9 @@
 """What domain code may ask of the national registries (DESIGN D5), and nothing about how.
 
-Each port has a local implementation (tables in our database, ``registries/local``; Koodisto's
-and ePerusteet's in their own packages) and an HTTP one (``registries/http``); domain code
-receives a ``Registries`` and never sees either. Every method answers
-``None`` (or an empty list) for something the registry does not know. When the registry itself
-cannot answer (a remote service down or timing out), implementations raise
+Each port has a local implementation (tables in our database, ``registries/local``) and an HTTP
+one (``registries/http``); domain code receives a ``Registries`` and never sees either. Every
+method answers ``None`` (or an empty list) for something the registry does not know. When the
+registry itself cannot answer (a remote service down or timing out), implementations raise
 ``ehoks.errors.RegistryUnavailable`` so the caller fails with 503 and writes nothing.
 """
 
@@ -13,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ehoks.registries.eperusteet.local import LocalEperusteet
 from ehoks.registries.eperusteet.schemas import KoulutuksenOsa, Peruste, TutkinnonOsa
-from ehoks.registries.koodisto.local import LocalKoodisto
 from ehoks.registries.koodisto.schemas import Koodi
 from ehoks.registries.koski.schemas import Opiskeluoikeus
+from ehoks.registries.local.eperusteet import LocalEperusteet
+from ehoks.registries.local.koodisto import LocalKoodisto
 from ehoks.registries.onr.schemas import Henkilo
 from ehoks.registries.organisaatio.schemas import Organisaatio
 

@@ -31,7 +31,7 @@ from ehoks.api.deps import (
 from ehoks.api.openapi import errors, json_body, ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.limits import DB_INT_MAX
 from ehoks.sharing import schemas, service
 

@@ -12,7 +12,6 @@ working-life assessors named in demonstrations.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -28,14 +27,9 @@ from ehoks.hoks.models import Hoks
 from ehoks.hoks.parts import find
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.scoped import ROOT_FIELDS, module_ids, scoped_view
-from ehoks.hoks.service.common import (
-    Deps,
-    decide_on,
-    full_view,
-    load_with_access,
-    now_utc,
-    today_in_finland,
-)
+from ehoks.hoks.service.common import Deps, decide_on, full_view, load_with_access
+from ehoks.kernel.clock import now_utc, today_in_finland
+from ehoks.kernel.ids import new_uuid
 from ehoks.mail.messages import LinkMailExtra, ShareKind, share_notice_mail
 from ehoks.mail.outbox import enqueue_mail
 from ehoks.oppijaindex.repository import OppijaIndexRepository
@@ -374,7 +368,7 @@ def _own_hoks(
 
 
 def _add(session: Session, hoks: Hoks, data: schemas.NewJako, **fields: Any) -> Jako:
-    jako = schemas.new_jako(str(uuid.uuid4()), hoks.id, hoks.oppija_oid, data, now_utc(), **fields)
+    jako = schemas.new_jako(new_uuid(), hoks.id, hoks.oppija_oid, data, now_utc(), **fields)
     return JakoRepository(session).add(jako)
 
 

@@ -14,7 +14,8 @@ from ehoks.access.policy import EmailGrants
 from ehoks.access.repository import AccessRepository
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.scoped import scoped_view
-from ehoks.hoks.service.common import Deps, decide_on, full_view, today_in_finland
+from ehoks.hoks.service.common import Deps, decide_on, full_view
+from ehoks.kernel.clock import today_in_finland
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.oppijaindex.repository import OppijaIndexRepository
 from ehoks.sharing.models import Jako

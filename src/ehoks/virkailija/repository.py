@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,13 +27,9 @@ from sqlalchemy.orm import Session, aliased
 from ehoks.hoks.models import Hoks
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
 from ehoks.virkailija.models import HoksHaku
+from ehoks.virkailija.terms import Jarjestys, Locale, OrderBy, Tila
 
 AnyRow = Row[*tuple[Any, ...]]
-OrderBy = Literal["nimi", "tutkinto", "osaamisala"]
-Locale = Literal["fi", "sv", "en"]
-# The student list: which HOKSes (deleted ones only for OPH super users), sorted by which column.
-Tila = Literal["kaikki", "voimassa", "paattynyt", "poistettu"]
-Jarjestys = Literal["nimi", "tutkinto", "osaamisala", "hoks", "hyvaksytty", "paivitetty", "lkm"]
 
 # SQLite's own lower() folds ASCII only, so "ähtäri" would never find "Ähtäri"; this function
 # (Python's str.lower, as PostgreSQL's lower() under a UTF-8 locale) is registered on the

@@ -25,7 +25,7 @@ from ehoks.audit.trail import AuditTrail
 from ehoks.hoks.service import etag
 from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import search, service
-from ehoks.virkailija.repository import Locale, OrderBy
+from ehoks.virkailija.terms import Locale, OrderBy
 
 router = APIRouter(prefix="/virkailija", tags=["virkailija"])
 

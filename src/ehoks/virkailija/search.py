@@ -27,18 +27,12 @@ from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser, privileges_on
 from ehoks.errors import NotFound
-from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import Deps
+from ehoks.kernel.oids import is_oppija_oid
 from ehoks.registries.ports import OrganisaatioPort
-from ehoks.virkailija.repository import (
-    AnyRow,
-    HakuQuery,
-    Jarjestys,
-    Locale,
-    Tila,
-    VirkailijaRepository,
-)
+from ehoks.virkailija.repository import AnyRow, HakuQuery, VirkailijaRepository
 from ehoks.virkailija.service import INSUFFICIENT_FOR_ORGANISATION
+from ehoks.virkailija.terms import Jarjestys, Locale, Tila
 
 LOCALES = ("fi", "sv", "en")
 PAGE_SIZES = (10, 25, 50, 100)

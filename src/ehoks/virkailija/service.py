@@ -25,10 +25,11 @@ from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.schemas.primitives import is_oppija_oid, is_organisaatio_oid
 from ehoks.hoks.service import learner
 from ehoks.hoks.service.common import Deps, decide_on, full_view, top_level_view
-from ehoks.virkailija.repository import Locale, OppijaSearch, OrderBy, VirkailijaRepository
+from ehoks.kernel.oids import is_oppija_oid, is_organisaatio_oid
+from ehoks.virkailija.repository import OppijaSearch, VirkailijaRepository
+from ehoks.virkailija.terms import Locale, OrderBy
 
 # Messages of the original (reference 5.5, 5.8); the UI and scripts may match on them.
 INSUFFICIENT_FOR_ORGANISATION = "User has insufficient privileges for given organisation"

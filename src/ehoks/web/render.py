@@ -20,6 +20,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 
 from ehoks.access.errors import CsrfRejected
 from ehoks.auth.sessions import CSRF_COOKIE_NAME
+from ehoks.kernel.ids import new_token
 from ehoks.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -86,7 +87,7 @@ def csrf_token_for(request: Request) -> str:
     existing = request.cookies.get(CSRF_COOKIE_NAME) or getattr(request.state, "new_csrf", None)
     if existing:
         return str(existing)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     request.state.new_csrf = token
     return token
 

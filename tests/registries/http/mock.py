@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 BASE = "https://virkailija.test"
 

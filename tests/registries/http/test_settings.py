@@ -7,7 +7,6 @@ from pydantic import SecretStr, ValidationError
 
 from ehoks.config import Settings
 from ehoks.registries import build_registries
-from ehoks.registries.eperusteet.local import LocalEperusteet
 from ehoks.registries.http import (
     HttpEperusteet,
     HttpKoodisto,
@@ -16,9 +15,10 @@ from ehoks.registries.http import (
     HttpOrganisaatio,
     close_registries,
 )
-from ehoks.registries.koodisto.local import LocalKoodisto
+from ehoks.registries.local.eperusteet import LocalEperusteet
+from ehoks.registries.local.koodisto import LocalKoodisto
 from ehoks.registries.ports import EperusteetPort, KoodistoPort, Registries
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 from tests.registries.http.mock import registry_settings
 
 

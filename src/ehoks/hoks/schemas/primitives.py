@@ -20,6 +20,12 @@ from pydantic import AfterValidator, PlainSerializer, PlainValidator, Strict, St
 from pydantic import WithJsonSchema as _WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ehoks.kernel.oids import (
+    OPISKELUOIKEUS_OID_RE,
+    OPPIJA_OID_RE,
+    ORGANISAATIO_OID_RE,
+    oid_check_digit_ok,
+)
 from ehoks.limits import (
     DATE_RANGE_MESSAGE,
     DB_INT_MAX,
@@ -36,40 +42,6 @@ from ehoks.limits import (
 # --- check digits --------------------------------------------------------------------------------
 
 
-def luhn_check_digit(payload: str) -> int:
-    """Check digit as OPH's OIDGenerator computes it: double every other digit from the right,
-    starting with the rightmost."""
-    total = 0
-    for position, char in enumerate(reversed(payload)):
-        digit = int(char)
-        if position % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10
-
-
-def ibm_1_3_7_check_digit(payload: str) -> int:
-    weights = (7, 3, 1)
-    total = sum(int(char) * weights[i % 3] for i, char in enumerate(reversed(payload)))
-    return (10 - total % 10) % 10
-
-
-def oid_check_digit_ok(oid: str) -> bool:
-    """The last component is ten payload digits followed by the check digit, or by ``10`` standing
-    for check digit 0 (a bug in an old OID generator left such OIDs in production).
-
-    Assumes the OID already matched its pattern.
-    """
-    parts = oid.split(".")
-    node, last = parts[4], parts[5]
-    payload, rest = last[:10], last[10:]
-    expected = 0 if rest == "10" else int(rest)
-    actual = ibm_1_3_7_check_digit(payload) if node == "24" else luhn_check_digit(payload)
-    return expected == actual
-
-
 def y_tunnus_ok(value: str) -> bool:
     """Finnish business ID check digit; a remainder of 1 has no valid check digit."""
     weights = (7, 9, 10, 5, 8, 4, 2)
@@ -82,36 +54,11 @@ def y_tunnus_ok(value: str) -> bool:
 
 # --- patterns ------------------------------------------------------------------------------------
 
-OPISKELUOIKEUS_OID_RE = re.compile(r"1\.2\.246\.562\.15\.[1-9][0-9]{9}(?:[0-9]|10)")
-OPPIJA_OID_RE = re.compile(r"1\.2\.246\.562\.(?:24|[12]?98)\.[1-9][0-9]{9}(?:[0-9]|10)")
-ORGANISAATIO_OID_RE = re.compile(
-    r"1\.2\.246\.562\.(?:10|[12]?99)\.(?:[1-9][0-9]{9}(?:[0-9]|10)|0{10}1|201[34][0-9]{18})"
-)
 Y_TUNNUS_RE = re.compile(r"[0-9]{7}-[0-9]")
 PUHELINNUMERO_RE = re.compile(r"[-+0-9() ]*")
 LOCAL_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 INSTANT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*")
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-
-def is_opiskeluoikeus_oid(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and OPISKELUOIKEUS_OID_RE.fullmatch(value) is not None
-        and oid_check_digit_ok(value)
-    )
-
-
-def is_oppija_oid(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and OPPIJA_OID_RE.fullmatch(value) is not None
-        and oid_check_digit_ok(value)
-    )
-
-
-def is_organisaatio_oid(value: object) -> bool:
-    return isinstance(value, str) and ORGANISAATIO_OID_RE.fullmatch(value) is not None
 
 
 # Shown in documentation and JSON Schema exactly as the reference writes them.

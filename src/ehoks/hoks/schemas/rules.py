@@ -15,14 +15,15 @@ as part of the feedback target group.
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationInfo
+
+from ehoks.kernel.clock import today_in_finland
+from ehoks.kernel.ids import new_uuid
 
 if TYPE_CHECKING:
     # Only annotations need it; importing the registries package is not free.
@@ -40,11 +41,6 @@ SAAVUTTAMINEN_AIKAISINTAAN = date(2018, 1, 1)  # exclusive
 OSA_AIKAISUUS_ALKAEN = date(2023, 6, 30)  # rule 1 applies to periods ending after this
 Y_TUNNUS_ALKAEN = date(2021, 8, 25)  # rule 3 applies to periods ending after this
 PERUSTA_ALKAEN = date(2021, 7, 1)  # rule 4 applies to periods ending on or after this
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-def today_in_finland() -> date:
-    return datetime.now(HELSINKI).date()
 
 
 @dataclass
@@ -180,7 +176,7 @@ def _yksiloiva_tunniste(oht: Any, ctx: RuleContext) -> bool:
         return True
     if ctx.virkailija:
         # The official's UI cannot know a source-system id; the original invents one.
-        oht.yksiloiva_tunniste = str(uuid.uuid4())
+        oht.yksiloiva_tunniste = new_uuid()
         return True
     return False
 

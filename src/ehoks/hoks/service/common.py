@@ -1,11 +1,10 @@
-"""What the HOKS use cases share: the clock, loading with access checks, study-right lookup."""
+"""What the HOKS use cases share: loading with access checks, study-right lookup."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -21,10 +20,9 @@ from ehoks.hoks.models import Hoks
 from ehoks.hoks.parts import ROOT_COLLECTIONS
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import read_view
+from ehoks.kernel.clock import today_in_finland
 from ehoks.registries import Registries
 from ehoks.registries.koski.schemas import Opiskeluoikeus
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @dataclass(frozen=True)
@@ -70,15 +68,6 @@ class Deps:
         """What the request is about, so a denied or failed attempt is audited too."""
         if self.trail is not None:
             self.trail.target = {"hoks_id": hoks.id, "oppija_oid": hoks.oppija_oid, "part": part}
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def today_in_finland() -> date:
-    """Date rules (e.g. the osaamisen-saavuttamisen-pvm window) count in Finnish time."""
-    return datetime.now(HELSINKI).date()
 
 
 def require_object(body: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -39,7 +38,6 @@ from ehoks.hoks.identity import assign_module_ids
 from ehoks.hoks.models import Hoks, IdempotencyKey
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import VipunenProjectionError, validate_hoks, vipunen_view
-from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
     Deps,
     check_if_match,
@@ -49,13 +47,14 @@ from ehoks.hoks.service.common import (
     hoks_columns,
     load_for,
     load_with_access,
-    now_utc,
     organisaatio_path,
     require_object,
-    today_in_finland,
     top_level_view,
     writer_basis,
 )
+from ehoks.kernel.clock import now_utc, today_in_finland
+from ehoks.kernel.ids import new_uuid
+from ehoks.kernel.oids import is_opiskeluoikeus_oid
 from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 
@@ -204,7 +203,7 @@ def create(
     now = now_utc()
     hoks = repository.add(
         Hoks(
-            eid=str(uuid.uuid4()),
+            eid=new_uuid(),
             oppilaitos_oid=opiskeluoikeus.oppilaitos_oid,
             koulutustoimija_oid=opiskeluoikeus.koulutustoimija_oid,
             manuaalisyotto=virkailija,

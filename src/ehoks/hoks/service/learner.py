@@ -24,8 +24,9 @@ from ehoks.access.policy import CURRENT_PROVIDER, Access, current_provider_right
 from ehoks.errors import RegistryUnavailable, ValidationFailed
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.schemas.primitives import is_oppija_oid
-from ehoks.hoks.service.common import Deps, decide_on, today_in_finland
+from ehoks.hoks.service.common import Deps, decide_on
+from ehoks.kernel.clock import today_in_finland
+from ehoks.kernel.oids import is_oppija_oid
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.oppijaindex.repository import OppijaIndexRepository
 from ehoks.registries.koski.schemas import Opiskeluoikeus

@@ -27,9 +27,9 @@ from ehoks.hoks.service.common import (
     fetch_opiskeluoikeus,
     load_for,
     load_with_access,
-    today_in_finland,
 )
 from ehoks.hoks.service.documents import Written, store_document
+from ehoks.kernel.clock import today_in_finland
 from ehoks.registries.koski.schemas import Opiskeluoikeus
 
 

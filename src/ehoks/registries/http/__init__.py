@@ -38,7 +38,7 @@ from ehoks.registries.http.koski import HttpKoski
 from ehoks.registries.http.onr import HttpOnr
 from ehoks.registries.http.organisaatio import HttpOrganisaatio
 from ehoks.registries.ports import Registries
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 __all__ = [
     "CasAuth",

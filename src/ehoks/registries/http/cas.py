@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import httpx
 
 from ehoks.registries.http.client import RegistryHttpClient
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 log = logging.getLogger("ehoks.registries")
 

@@ -26,7 +26,7 @@ from tenacity import (
 from ehoks.errors import RegistryUnavailable
 from ehoks.logsafe import redact
 from ehoks.registries.http.resilience import CircuitBreaker
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 log = logging.getLogger("ehoks.registries")
 

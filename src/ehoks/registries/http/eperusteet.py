@@ -22,7 +22,7 @@ from ehoks.registries.eperusteet.schemas import (
 )
 from ehoks.registries.http.client import RegistryHttpClient, segment
 from ehoks.registries.http.resilience import TtlCache
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 EPERUSTEET = "ePerusteet"
 

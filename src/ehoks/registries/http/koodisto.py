@@ -14,7 +14,7 @@ import httpx
 from ehoks.registries.http.client import RegistryHttpClient, segment
 from ehoks.registries.http.resilience import TtlCache
 from ehoks.registries.koodisto.schemas import Koodi, koodi_from_koodisto
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 KOODISTO = "Koodisto"
 NOT_FOUND_BODY = "error.codeelement.not.found"

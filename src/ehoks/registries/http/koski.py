@@ -21,7 +21,7 @@ import httpx
 from ehoks.registries.http.client import RegistryHttpClient, segment
 from ehoks.registries.http.resilience import TtlCache
 from ehoks.registries.koski.schemas import Opiskeluoikeus, opiskeluoikeus_from_koski
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 KOSKI = "Koski"
 

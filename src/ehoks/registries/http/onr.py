@@ -15,7 +15,7 @@ from ehoks.registries.http.cas import CasAuth, CasClient, cas_service
 from ehoks.registries.http.client import RegistryHttpClient, segment
 from ehoks.registries.http.resilience import TtlCache
 from ehoks.registries.onr.schemas import Henkilo, henkilo_from_onr
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 ONR = "Oppijanumerorekisteri"
 

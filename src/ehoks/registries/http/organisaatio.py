@@ -15,7 +15,7 @@ import httpx
 from ehoks.registries.http.client import RegistryHttpClient, segment
 from ehoks.registries.http.resilience import TtlCache
 from ehoks.registries.organisaatio.schemas import Organisaatio, organisaatio_from_document
-from ehoks.registries.settings import RegistrySettings
+from ehoks.settings.registries import RegistrySettings
 
 ORGANISAATIO = "Organisaatiopalvelu"
 

@@ -1,7 +1,8 @@
 """The local registry: Koski, ONR, Organisaatio, Koodisto and ePerusteet answered from tables in
 our own database, loaded from JSON files in the real services' response shapes
-(``ehoks registry import``). The Koodisto and ePerusteet ports live in their own packages
-(``registries/koodisto/local.py``, ``registries/eperusteet/local.py``)."""
+(``ehoks registry import``): Koski, ONR and Organisaatio in ``clients.py``, Koodisto and
+ePerusteet in ``koodisto.py`` and ``eperusteet.py``. Each reads its service's shapes from the
+service's own package (``registries/koski`` …), which never imports this one."""
 
 from __future__ import annotations
 

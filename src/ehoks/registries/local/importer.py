@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ehoks.db import make_session_factory
+from ehoks.kernel.clock import now_utc
 from ehoks.registries.errors import RegistryImportError
 from ehoks.registries.koski.schemas import opiskeluoikeus_from_koski
 from ehoks.registries.local.eperusteet_data import (
@@ -336,4 +337,4 @@ def import_directory(target: Engine | sessionmaker[Session], path: Path | str) -
     data = read_directory(Path(path))
     session_factory = target if isinstance(target, sessionmaker) else make_session_factory(target)
     with session_factory.begin() as session:
-        return store(session, data, now=datetime.now(UTC))
+        return store(session, data, now=now_utc())

@@ -8,12 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ehoks.enrichment import rules
 from ehoks.enrichment.schemas import EnrichedHoks, Label, Location, PerusteenOsa
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from ehoks.kernel.clock import HELSINKI
 
 Node = Mapping[str, Any]
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ehoks.hoks.schemas.spec import ROOT
-from ehoks.hoks.service.common import HELSINKI
+from ehoks.kernel.clock import HELSINKI
 from ehoks.web.lomake.kentat import IDENTITY, Kentta, Variant, fields
 
 Draft = dict[str, Any]

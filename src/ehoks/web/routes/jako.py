@@ -21,7 +21,7 @@ from ehoks.api.deps import CurrentSession, State, Trail, source_address
 from ehoks.auth.email_login import mask_address
 from ehoks.enrichment.service import enrich
 from ehoks.errors import EhoksError, Forbidden
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.ratelimit.service import Check
 from ehoks.sharing import errors, service
 from ehoks.sharing.models import Jako

@@ -16,7 +16,7 @@ from ehoks.api.deps import AppState
 from ehoks.audit.trail import AuditTrail
 from ehoks.enrichment.service import enrich
 from ehoks.errors import RegistryUnavailable
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.oppija import service
 from ehoks.oppija.service import OwnPlan
 from ehoks.registries.ports import Registries

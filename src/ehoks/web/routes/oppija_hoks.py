@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ehoks.api.deps import State, Student, Trail
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.oppija import service
 from ehoks.web.render import page
 from ehoks.web.routes.jatko_linkit import link_rows

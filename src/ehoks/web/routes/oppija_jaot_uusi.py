@@ -15,7 +15,7 @@ from ehoks.access.actor import StudentActor
 from ehoks.api.deps import AppState, State, Student, Trail
 from ehoks.audit.trail import AuditTrail
 from ehoks.errors import BadRequest
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.sharing import schemas
 from ehoks.sharing import service as sharing

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from ehoks.api.deps import State, Student, Trail
 from ehoks.hoks.parts import find
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
 from ehoks.limits import DB_BIGINT_MAX
 from ehoks.oppija import service
 from ehoks.oppija.service import OwnPlan

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ehoks.api.deps import State, Student, Trail
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
 from ehoks.web.pdf import render_pdf
 from ehoks.web.render import language_of, render
 from ehoks.web.routes.oppija_common import PLANS, Eid, hoks_context, load_plan

@@ -38,7 +38,7 @@ from ehoks.auth.email_errors import (
 from ehoks.auth.email_login import ChallengeInfo, Rejection
 from ehoks.auth.routes import start_session
 from ehoks.errors import EhoksError
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
 from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.ratelimit.service import Check
 from ehoks.tyopaikka import service

@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.api.deps import Official, State, Trail
 from ehoks.errors import BadRequest
-from ehoks.hoks.schemas.primitives import is_oppija_oid
-from ehoks.hoks.service.common import today_in_finland
+from ehoks.kernel.clock import today_in_finland
+from ehoks.kernel.oids import is_oppija_oid
 from ehoks.virkailija import search
-from ehoks.virkailija.repository import Jarjestys, Tila
 from ehoks.virkailija.search import PAGE_SIZES, Ehdot
+from ehoks.virkailija.terms import Jarjestys, Tila
 from ehoks.web.i18n import N_
 from ehoks.web.render import language_of, page
 from ehoks.web.routes.virkailija_common import (

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
-from ehoks.hoks.service.common import now_utc, today_in_finland
+from ehoks.kernel.clock import now_utc, today_in_finland
 from ehoks.tyopaikka import linkit
 from ehoks.virkailija import plans
 from ehoks.web.pdf import render_pdf

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
-from ehoks.hoks.service.common import now_utc
+from ehoks.kernel.clock import now_utc
 from ehoks.tyopaikka import linkit
 from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path
 

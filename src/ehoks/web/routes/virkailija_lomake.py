@@ -26,8 +26,8 @@ from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import HoksVersionConflict, HoksVersionNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import validate_hoks
-from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import Deps, decide_on, etag
+from ehoks.kernel.oids import is_oppija_oid
 from ehoks.virkailija import service as virkailija
 from ehoks.web.lomake import jatko as lomake_jatko
 from ehoks.web.lomake import kentat, luonnos, muutokset

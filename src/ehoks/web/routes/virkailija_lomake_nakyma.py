@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ehoks.hoks.schemas.primitives import is_organisaatio_oid
 from ehoks.hoks.schemas.spec import ROOT
+from ehoks.kernel.oids import is_organisaatio_oid
 from ehoks.web import i18n
 from ehoks.web.lomake.kentat import Kentta, Variant, field_of, fields
 from ehoks.web.lomake.koodit import Koodit, Vaihtoehto

@@ -16,8 +16,8 @@ from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser
 from ehoks.api.deps import AppState
 from ehoks.errors import BadRequest, RegistryUnavailable
-from ehoks.hoks.service.common import today_in_finland
 from ehoks.hoks.service.documents import KEPT_ON_PUT
+from ehoks.kernel.clock import today_in_finland
 from ehoks.virkailija import service as virkailija
 from ehoks.web.i18n import N_, text_in
 from ehoks.web.lomake import kentat, koodit, luonnos, muutokset

@@ -18,7 +18,7 @@ from fastapi import Request
 from ehoks.access.actor import OfficialActor
 from ehoks.api.deps import AppState
 from ehoks.errors import BadRequest
-from ehoks.hoks.schemas.primitives import is_organisaatio_oid
+from ehoks.kernel.oids import is_organisaatio_oid
 from ehoks.raportit.schemas import (
     RAJAUKSET,
     SORTS,

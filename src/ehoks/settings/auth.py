@@ -1,5 +1,5 @@
-"""Settings of the login protocols: CAS and CAS-oppija (reference ``ehoks-integrations.md``
-3.1, ``ehoks-backend.md`` 6.1 and 6.6) and an OpenID Connect provider.
+"""Settings of the logins: CAS and CAS-oppija (reference ``ehoks-integrations.md`` 3.1,
+``ehoks-backend.md`` 6.1 and 6.6), an OpenID Connect provider, sessions and the e-mail login.
 
 Plain models without environment reading: the application's ``Settings`` nests them, so each
 field is also an environment variable there (e.g. ``EHOKS_CAS__URL``).
@@ -10,6 +10,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 VIRKAILIJA = "https://virkailija.opintopolku.fi"
+
+DEV_CAS_PATH = "/kehitys-cas"
+"""Where the development CAS (``ehoks.devcas``, ``EHOKS_DEV_CAS=true``) is served."""
+DEV_CAS_VIRKAILIJA_PATH = f"{DEV_CAS_PATH}/cas"
+"""The officials' development CAS (``CasSettings.url`` relative to ``public_url``)."""
+DEV_CAS_OPPIJA_PATH = f"{DEV_CAS_PATH}/cas-oppija"
+"""The learners' development CAS-oppija (``CasSettings.oppija_url`` relative to ``public_url``)."""
 
 
 class CasSettings(BaseModel):
@@ -67,3 +74,44 @@ class OidcSettings(BaseModel):
 
     oppija_oid_claim: str = "personOid"
     """ID token claim with a learner's oppijanumero (``1.2.246.562.24.…``)."""
+
+
+class SessionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    idle_minutes: int = Field(default=30, gt=0)
+    """A session unused this long ends (the user logs in again)."""
+
+    absolute_hours: int = Field(default=8, gt=0)
+    """A session ends this long after login however active it is (a working day)."""
+
+    cookie_secure: bool = True
+    """Send the session cookie over HTTPS only. Browsers treat ``localhost`` as secure, so
+    this stays on in development too; turn off only behind a TLS-terminating proxy that
+    speaks plain HTTP to browsers (never in production)."""
+
+
+class EmailLoginSettings(BaseModel):
+    """Lifetimes and limits of the e-mail login."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    link_ttl_minutes: int = Field(default=72 * 60, gt=0)
+    """How long a mailed link can be opened. 72 hours: instructors and assessors read their mail
+    at work, so a link sent on a Friday afternoon must still work on Monday morning. The link
+    alone logs nobody in; the code sent to the same address does."""
+
+    code_ttl_minutes: int = Field(default=10, gt=0)
+    """How long a one-time code works: enough to switch to the mail program and back, short
+    enough that a code read over someone's shoulder is soon worthless. Never past the link's
+    own expiry."""
+
+    max_attempts: int = Field(default=5, ge=1)
+    """Wrong codes allowed per code sent; the last one locks the link for good."""
+
+    max_codes_per_link: int = Field(default=5, ge=1)
+    """Codes one link may send. With ``max_attempts`` this bounds the guesses per link
+    (25 of a million by default) and keeps a link from being used to flood a mailbox."""
+
+    code_length: int = Field(default=6, ge=6, le=10)
+    """Digits in a code. Six is what people are used to typing from a phone."""

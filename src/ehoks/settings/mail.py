@@ -1,4 +1,5 @@
-"""Settings of the SMTP server that eHOKS sends its mail through.
+"""Settings of the SMTP server that eHOKS sends its mail through, and of the development mail
+catcher (``mail_catcher``, ``EHOKS_MAIL_CATCHER__*``) that stands in for it.
 
 A plain model without environment reading: the application's ``Settings`` nests it under
 ``smtp``, so each field is also an environment variable there (e.g. ``EHOKS_SMTP__HOST``).
@@ -6,6 +7,7 @@ A plain model without environment reading: the application's ``Settings`` nests 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -43,3 +45,45 @@ class SmtpSettings(BaseModel):
     """Longest wait for the server to connect and to answer each SMTP command. Only the outbox
     worker talks to the server, with no transaction open; a server that does not answer in time
     fails the attempt, and the job is tried again later (``OutboxSettings``)."""
+
+
+_ANY_ADDRESS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
+class MailCatcherSettings(BaseModel):
+    """Whether ``ehoks serve`` runs the catcher, where it listens and where it keeps the mail."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    """Run the catcher with ``ehoks serve`` and send all mail to it. Refused unless
+    ``environment`` is ``development`` or ``test``."""
+
+    host: str = "127.0.0.1"
+    """Interface the catcher listens on."""
+
+    port: int = Field(default=1025, ge=1, le=65535)
+    """TCP port the catcher listens on."""
+
+    directory: Path = Path("var/mail")
+    """Where each caught mail is kept as an ``.eml`` file (relative to the working directory)."""
+
+    keep: int = Field(default=500, ge=1)
+    """How many mails are kept; the oldest are deleted beyond that."""
+
+    @property
+    def connect_host(self) -> str:
+        """The address a client on this machine reaches the catcher at."""
+        return _ANY_ADDRESS.get(self.host, self.host)
+
+    def redirect(self, smtp: SmtpSettings) -> SmtpSettings:
+        """``smtp`` sending to this catcher: plain SMTP, no login; sender and timeout kept."""
+        return smtp.model_copy(
+            update={
+                "host": self.connect_host,
+                "port": self.port,
+                "security": "none",
+                "username": None,
+                "password": None,
+            }
+        )
