@@ -24,8 +24,9 @@ from ehoks.settings.outbox import OutboxSettings
 
 pytest_plugins = ["tests.fakes.smtp"]
 
-# The workers' clock starts a minute ahead of the real one, so that jobs written now are due.
-T0 = now_utc().replace(microsecond=0) + timedelta(minutes=1)
+# The workers' clock starts a day ahead of the real one (taken at import), so that every job
+# the tests write with the real clock during the run is due to it.
+T0 = now_utc().replace(microsecond=0) + timedelta(days=1)
 ADDRESS = "olli.ohjaaja@example.fi"
 
 
