@@ -52,6 +52,7 @@ WHO = "/ehoks-virkailija-backend/api/v1/virkailija/session/kayttaja"
 LOGOUT = "/ehoks-virkailija-backend/api/v1/virkailija/session"
 SUPERUSER_OID = "1.2.246.562.24.00000000001"  # the development CAS's "virkailija:oph"
 TOKEN_LIMIT = 5  # EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__HITS, per day
+LOGIN_LIMIT = 20  # EHOKS_RATE_LIMITS__LOGIN_PER_IP__HITS, per day
 SECRET = "instances-test-token-secret-7c1f0b9e4d2a8f6e3b5c9d1a0e7f2b4c"
 
 
@@ -156,6 +157,8 @@ def _environment(database_url: str, public_url: str) -> dict[str, str]:
         "EHOKS_SESSION__COOKIE_SECURE": "false",
         "EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__HITS": str(TOKEN_LIMIT),
         "EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__SECONDS": str(24 * 3600),
+        "EHOKS_RATE_LIMITS__LOGIN_PER_IP__HITS": str(LOGIN_LIMIT),
+        "EHOKS_RATE_LIMITS__LOGIN_PER_IP__SECONDS": str(24 * 3600),
     }
 
 
@@ -304,6 +307,24 @@ def test_a_rate_limit_counts_the_requests_to_both_instances(cluster):
     assert {r.url.port for r in both[TOKEN_LIMIT:]} == {cluster.a.port, cluster.b.port}
     for refused in both[TOKEN_LIMIT:]:
         assert f"token-per-client allows {TOKEN_LIMIT} in 86400 seconds" in refused.text
+
+
+def test_a_limit_per_source_address_counts_the_forwarded_address_on_both_instances(cluster):
+    # The test client stands for the load balancer: uvicorn trusts X-Forwarded-For from the
+    # loopback by default (FORWARDED_ALLOW_IPS), as docs/operations.md describes.
+    def begin(target: Instance, address: str) -> int:
+        return httpx.get(
+            target.url + "/ehoks/kirjaudu/virkailija",
+            headers={"X-Forwarded-For": address},
+            timeout=30,
+        ).status_code
+
+    day = time.time() // 86400
+    statuses = [begin([cluster.a, cluster.b][i % 2], "203.0.113.7") for i in range(LOGIN_LIMIT + 2)]
+    if time.time() // 86400 != day:
+        pytest.skip("the limit's window (one UTC day) ended during the test")
+    assert statuses == [303] * LOGIN_LIMIT + [429] * 2
+    assert [begin(i, "203.0.113.8") for i in (cluster.a, cluster.b)] == [303, 303]
 
 
 # Idempotency keys
