@@ -32,10 +32,10 @@ messages: $(STAMP) ## Compile the interface's message catalogues (.po to .mo)
 messages-update: $(STAMP) ## Extract the interface's messages into the catalogues (then translate)
 	$(BIN)/python -m ehoks.web.catalogues update
 
-run: install ## Install, migrate the SQLite database, load demo data and serve on :8000
+run: install ## Install, migrate the SQLite database, load demo data, serve on :8000 with the mail worker
 	$(BIN)/ehoks db upgrade
 	$(BIN)/ehoks demo load
-	EHOKS_DEV_LOGIN=true EHOKS_DEV_CAS=true EHOKS_MAIL_CATCHER__ENABLED=true $(BIN)/ehoks serve --host $(HOST) --port $(PORT)
+	EHOKS_DEV_LOGIN=true EHOKS_DEV_CAS=true EHOKS_MAIL_CATCHER__ENABLED=true $(BIN)/ehoks serve --with-worker --host $(HOST) --port $(PORT)
 
 pdf-libs: ## Install the Pango text library the PDF renderer (WeasyPrint) needs, where missing
 	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(0 if u.find_library("pango-1.0") and u.find_library("pangoft2-1.0") else 1)' || { \

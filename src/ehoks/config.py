@@ -20,6 +20,7 @@ from ehoks.devcas import CAS_OPPIJA_PATH, CAS_PATH
 from ehoks.devmail.settings import MailCatcherSettings
 from ehoks.limits import LimitSettings
 from ehoks.mail.settings import SmtpSettings
+from ehoks.outbox.settings import OutboxSettings
 from ehoks.ratelimit.settings import RateLimitSettings
 from ehoks.registries.settings import RegistrySettings
 
@@ -115,13 +116,18 @@ class Settings(BaseSettings):
     """Session timeouts and cookie flags (``EHOKS_SESSION__IDLE_MINUTES``, …)."""
 
     smtp: SmtpSettings = SmtpSettings()
-    """The mail server for login links, one-time codes and share notices. While the mail
-    catcher is enabled, its host, port and security are the catcher's, whatever was set."""
+    """The mail server the outbox worker sends login links, one-time codes and share notices
+    through. While the mail catcher is enabled, its host, port and security are the catcher's,
+    whatever was set."""
 
     mail_catcher: MailCatcherSettings = MailCatcherSettings()
     """The development mail catcher (``EHOKS_MAIL_CATCHER__ENABLED``, ``__HOST``, ``__PORT``,
     ``__DIRECTORY``, ``__KEEP``): ``ehoks serve`` runs it and all mail goes to it. Refused
     unless ``environment`` is ``development`` or ``test``."""
+
+    outbox: OutboxSettings = OutboxSettings()
+    """The job worker: polling, batch size, lease, attempts and backoff (``EHOKS_OUTBOX__…``;
+    ``ehoks worker``)."""
 
     email_login: EmailLoginSettings = EmailLoginSettings()
     """Lifetimes and limits of e-mail login links and one-time codes."""

@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "ehoks.jatko.models",
     "ehoks.tyopaikka.models",
     "ehoks.ratelimit.models",
+    "ehoks.outbox.models",
 )
 
 

@@ -29,8 +29,10 @@ from ehoks.auth.email_login import (
     VerifiedEmail,
 )
 from ehoks.auth.models import EmailChallenge
-from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
-from ehoks.mail.sender import SmtpMailer
+from ehoks.mail.errors import InvalidEmailAddress
+from ehoks.mail.settings import SmtpSettings
+from ehoks.outbox.models import OutboxJob
+from tests.fakes.smtp import deliver_outbox
 
 pytest_plugins = ["tests.fakes.smtp"]
 
@@ -41,28 +43,21 @@ SETTINGS = EmailLoginSettings()
 
 
 @pytest.fixture
-def mailer(smtp_server):
-    return SmtpMailer(smtp_server.settings())
-
-
-@pytest.fixture
-def login(session_factory, mailer, smtp_server):
-    return Flow(session_factory, mailer, smtp_server)
+def login(session_factory, smtp_server):
+    return Flow(session_factory, smtp_server)
 
 
 class Flow:
     """Each call is one transaction (the caller owns it, as a route does)."""
 
-    def __init__(self, session_factory, mailer, smtp_server):
+    def __init__(self, session_factory, smtp_server):
         self.session_factory = session_factory
-        self.mailer = mailer
         self.smtp = smtp_server
 
     def start(self, address=ADDRESS, *, at=NOW, purpose="tyopaikka", target="jakso-1", **kw):
         with self.session_factory.begin() as session:
             email_login.start(
                 session,
-                self.mailer,
                 sahkoposti=address,
                 purpose=purpose,
                 target=target,
@@ -79,7 +74,7 @@ class Flow:
 
     def send_code(self, token, *, at=NOW, settings=SETTINGS):
         with self.session_factory.begin() as session:
-            email_login.send_code(session, self.mailer, token=token, settings=settings, now=at)
+            email_login.send_code(session, token=token, settings=settings, now=at)
         return self.smtp.code_to(ADDRESS)
 
     def verify(self, token, code, *, at=NOW, settings=SETTINGS):
@@ -318,12 +313,51 @@ def test_verify_before_any_code_is_a_conflict(login):
     assert login.row(token).attempts == 0
 
 
-def test_smtp_down_on_start_saves_nothing(session_factory, unreachable_smtp):
-    with pytest.raises(MailUnavailable) as caught, session_factory.begin() as session:
+def test_a_rolled_back_start_leaves_neither_the_link_nor_its_mail(session_factory, smtp_server):
+    def change_that_fails():
+        with session_factory.begin() as session:
+            email_login.start(
+                session,
+                sahkoposti=ADDRESS,
+                purpose="tyopaikka",
+                target=None,
+                link_base_url=BASE,
+                settings=SETTINGS,
+                now=NOW,
+            )
+            raise RuntimeError("the change failed after the mail was written")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
+
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(EmailChallenge)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxJob)) == 0
+    assert smtp_server.messages == []
+
+
+def test_smtp_down_keeps_the_code_mail_for_a_later_attempt(login, session_factory, db):
+    token = login.start()
+    with session_factory.begin() as session:
+        email_login.send_code(session, token=token, settings=SETTINGS, now=NOW)
+    down = SmtpSettings(host="127.0.0.1", port=_closed_port(), timeout_seconds=2)
+
+    assert deliver_outbox(db, down) == 1
+
+    with session_factory() as session:
+        job = session.scalars(select(OutboxJob).where(OutboxJob.state == "pending")).one()
+    assert job.attempts == 1
+    assert job.last_error.startswith("MailUnavailable: could not connect to the mail server")
+    assert ADDRESS not in job.last_error
+    assert job.not_before > datetime.now(UTC)
+
+
+def test_a_refused_address_is_a_dead_letter(login, session_factory, smtp_server):
+    smtp_server.refuse("gone@example.fi")
+    with session_factory.begin() as session:
         email_login.start(
             session,
-            SmtpMailer(unreachable_smtp),
-            sahkoposti=ADDRESS,
+            sahkoposti="gone@example.fi",
             purpose="tyopaikka",
             target=None,
             link_base_url=BASE,
@@ -331,41 +365,20 @@ def test_smtp_down_on_start_saves_nothing(session_factory, unreachable_smtp):
             now=NOW,
         )
 
-    assert caught.value.status_code == 503
-    assert "Retry-After" in caught.value.headers
+    assert smtp_server.messages == []
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(EmailChallenge)) == 0
+        job = session.scalars(select(OutboxJob)).one()
+    assert job.state == "dead"
+    assert job.attempts == 1
+    assert job.last_error == "InvalidEmailAddress: the mail server refuses it: 550"
 
 
-def test_smtp_down_on_send_code_leaves_the_challenge_as_it_was(
-    login, session_factory, unreachable_smtp
-):
-    token = login.start()
-    login.send_code(token)
-    before = login.row(token)
+def _closed_port():
+    import socket
 
-    with pytest.raises(MailUnavailable), session_factory.begin() as session:
-        email_login.send_code(
-            session,
-            SmtpMailer(unreachable_smtp),
-            token=token,
-            settings=SETTINGS,
-            now=NOW + timedelta(minutes=1),
-        )
-
-    after = login.row(token)
-    assert after.code_hash == before.code_hash
-    assert after.code_expires_at == before.code_expires_at
-
-
-def test_a_refused_address_saves_nothing(login, smtp_server):
-    smtp_server.refuse("gone@example.fi")
-
-    with pytest.raises(InvalidEmailAddress) as caught:
-        login.start("gone@example.fi")
-
-    assert caught.value.status_code == 400
-    assert login.count() == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("address", ["", "olli", "olli@", "@example.fi", "olli ohjaaja@x.fi"])
@@ -387,6 +400,11 @@ def test_neither_the_code_nor_the_token_is_stored_in_clear(login, session_factor
 
     assert len(rows) == 1
     assert code not in values
+    # The outbox held them only until the mails were delivered.
+    with session_factory() as session:
+        payloads = [str(job.payload) for job in session.scalars(select(OutboxJob))]
+    assert len(payloads) == 2
+    assert not any(code in value or token in value for value in payloads)
     assert not any(code in value for value in values)
     assert not any(token in value for value in values)
     assert login.row(token).code_hash.count("$argon2id$") == 1

@@ -9,6 +9,10 @@ Use it from a test module with ``pytest_plugins = ["tests.fakes.smtp"]``; the fi
 - ``unreachable_smtp``: ``SmtpSettings`` for a port where nothing listens (connection refused).
 - ``silent_smtp``: ``SmtpSettings`` for a server that accepts the connection and never answers
   (so the client times out), with a short timeout.
+
+Mail leaves through the outbox: in a test with the database (``db``), reading what the server
+received first runs the real outbox worker once over every due job (``deliver_outbox``),
+sending to this server, as ``ehoks worker`` would have by then.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -25,8 +29,14 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import Engine
 
+from ehoks.db import make_session_factory
+from ehoks.mail.outbox import mail_handlers
+from ehoks.mail.sender import SmtpMailer
 from ehoks.mail.settings import SmtpSettings
+from ehoks.outbox.settings import OutboxSettings
+from ehoks.outbox.worker import Worker
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 
@@ -81,8 +91,10 @@ class SmtpServer:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.deliveries: list[Delivery] = []
+        self._deliveries: list[Delivery] = []
         self.refusals: dict[str, str] = {}
+        self.before_read: Callable[[], object] | None = None
+        """Run before what was received is read (the outbox's delivery, see the module)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self.host, self.port = sock.getsockname()
@@ -96,12 +108,23 @@ class SmtpServer:
 
     def record(self, delivery: Delivery) -> None:
         with self._lock:
-            self.deliveries.append(delivery)
+            self._deliveries.append(delivery)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        self._deliver_first()
+        with self._lock:
+            return list(self._deliveries)
 
     @property
     def messages(self) -> list[EmailMessage]:
+        self._deliver_first()
         with self._lock:
-            return [delivery.message for delivery in self.deliveries]
+            return [delivery.message for delivery in self._deliveries]
+
+    def _deliver_first(self) -> None:
+        if self.before_read is not None:
+            self.before_read()
 
     def settings(self, **overrides: Any) -> SmtpSettings:
         return SmtpSettings(host=self.host, port=self.port, timeout_seconds=5, **overrides)
@@ -112,10 +135,11 @@ class SmtpServer:
 
     def to(self, address: str) -> list[EmailMessage]:
         """The mails delivered to ``address``, oldest first."""
+        self._deliver_first()
         with self._lock:
             return [
                 d.message
-                for d in self.deliveries
+                for d in self._deliveries
                 if address.lower() in (r.lower() for r in d.rcpt_tos)
             ]
 
@@ -166,9 +190,24 @@ def _html_text(message: EmailMessage) -> str | None:
     return content
 
 
+def deliver_outbox(engine: Engine, smtp: SmtpSettings, **settings: Any) -> int:
+    """Run the real outbox worker over every job due now, sending mail through ``smtp``;
+    returns how many jobs it attempted."""
+    worker = Worker(
+        make_session_factory(engine),
+        mail_handlers(SmtpMailer(smtp)),
+        OutboxSettings(**settings),
+    )
+    return worker.drain()
+
+
 @pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpServer]:
     server = SmtpServer()
+    if "db" in request.fixturenames:
+        server.before_read = lambda: deliver_outbox(
+            request.getfixturevalue("db"), server.settings()
+        )
     server.start()
     try:
         yield server

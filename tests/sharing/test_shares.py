@@ -17,8 +17,10 @@ from ehoks.auth.models import EmailChallenge
 from ehoks.db import make_session_factory
 from ehoks.hoks.service.common import now_utc, today_in_finland
 from ehoks.main import create_app
+from ehoks.outbox.models import OutboxJob
 from tests.conftest import API
 from tests.factories import tyopaikkajakso
+from tests.fakes.smtp import deliver_outbox
 from tests.sessions import BASE_URL, login, logout
 from tests.sharing.conftest import (
     JAKOLINKIT,
@@ -418,21 +420,26 @@ class TestRecipient:
 
 
 class TestMailFailure:
-    def test_smtp_down_is_503_and_leaves_no_share(
+    def test_smtp_down_saves_the_share_and_keeps_its_mail_for_later(
         self, db, settings, unreachable_smtp, world, clients, plan
     ):
+        # The request never talks to the mail server: the share and its mail (an outbox job)
+        # commit together, and the worker retries while the server is down.
         broken = settings.model_copy(update={"smtp": unreachable_smtp})
         app = with_sharing_routes(create_app(broken, engine=db))
         with TestClient(app, base_url=BASE_URL) as other:
             csrf = login(other, db, settings, StudentActor(plan.oppija, "Sanni Jakaja"))
             response = other.post(JAKOLINKIT, json=share_body(plan), headers=csrf)
-        assert response.status_code == 503, response.text
-        assert "Nothing was saved" in response.json()["error"]
-        assert jako_rows(db) == []
+        assert response.status_code == 200, response.text
+        assert len(jako_rows(db)) == 1
+
+        assert deliver_outbox(db, unreachable_smtp) == 1
+
         with make_session_factory(db).begin() as session:
-            assert session.scalars(select(EmailChallenge)).all() == []
-        [failed] = audit_events(db, operation="share")
-        assert failed.outcome == "failed"
+            (job,) = session.scalars(select(OutboxJob)).all()
+            assert len(session.scalars(select(EmailChallenge)).all()) == 1
+        assert (job.kind, job.state, job.attempts) == ("mail", "pending", 1)
+        assert job.last_error.startswith("MailUnavailable: could not connect")
 
 
 class TestPage:

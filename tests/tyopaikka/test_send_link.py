@@ -18,9 +18,11 @@ from ehoks.config import Settings
 from ehoks.db import make_session_factory
 from ehoks.mail.sender import SmtpMailer
 from ehoks.main import create_app
+from ehoks.outbox.models import OutboxJob
 from ehoks.tyopaikka.models import LinkkiLahetys
 from tests.conftest import API
 from tests.factories import OPH, hoks_body
+from tests.fakes.smtp import deliver_outbox
 from tests.sessions import login
 
 pytest_plugins = ["tests.fakes.smtp"]
@@ -103,8 +105,9 @@ def _events(db, operation):
 def test_the_instructor_gets_a_link_to_exactly_their_period(
     web, db, plan, smtp_server, world, monkeypatch
 ):
-    # While the mail is sent, the link's challenge is already committed (visible to another
-    # connection) and no write lock is held: the mail is not inside a transaction.
+    # The request writes the mail to the outbox; the worker sends it after the commit, when
+    # the link's challenge and the record of sending are visible to another connection and no
+    # write lock is held: the mail is not inside a transaction.
     seen_during_send = []
     original = SmtpMailer.send
 
@@ -113,7 +116,10 @@ def test_the_instructor_gets_a_link_to_exactly_their_period(
             return original(self, mail)
         with db.begin() as conn:
             seen_during_send.append(
-                conn.execute(text("SELECT count(*) FROM email_challenge")).scalar()
+                (
+                    conn.execute(text("SELECT count(*) FROM email_challenge")).scalar(),
+                    conn.execute(text("SELECT count(*) FROM tyopaikka_linkki_lahetys")).scalar(),
+                )
             )
             conn.execute(text("UPDATE email_challenge SET attempts = attempts WHERE 1 = 0"))
         original(self, mail)
@@ -130,8 +136,9 @@ def test_the_instructor_gets_a_link_to_exactly_their_period(
     )
     assert sent.status_code == 303, sent.text
     assert sent.headers["location"].endswith("#linkit-tyopaikalle")
-    assert seen_during_send == [1]
-    assert [m["To"] for m in smtp_server.messages] == [OLLI]
+    assert seen_during_send == []  # nothing was mailed during the request
+    assert [m["To"] for m in smtp_server.messages] == [OLLI]  # the worker delivers it
+    assert seen_during_send == [(1, 1)]
 
     after = web.get(sent.headers["location"].split("#")[0])
     assert "Linkki on lähetetty" in after.text
@@ -234,7 +241,11 @@ def test_only_an_official_who_may_change_the_plan_sends(web, db, plan, smtp_serv
     assert _sent_rows(db) == []
 
 
-def test_a_mail_server_outage_records_nothing(db, database_url, unreachable_smtp, clients, world):
+def test_a_mail_server_outage_keeps_the_record_and_the_mail_together(
+    db, database_url, unreachable_smtp, clients, world
+):
+    # The record of sending and the mail are one transaction: the mail waits in the outbox
+    # while the server is down, and neither can be lost without the other.
     with _web(db, database_url, unreachable_smtp) as web:
         plan = _plan(web, clients, world)
         login(web, db, web.settings, official(f"ROLE_APP_EHOKS_CRUD_{world.koulutustoimija_1}"))
@@ -243,11 +254,13 @@ def test_a_mail_server_outage_records_nothing(db, database_url, unreachable_smtp
             f"{UI}/oppija/{plan['oppija']}/hoks/{plan['hoks_id']}/linkki",
             data={"osa": plan["period"], "csrf_token": _csrf(page)},
         )
-        assert sent.status_code == 503
-        assert "text/html" in sent.headers["content-type"]
-        assert _sent_rows(db) == []
-        assert _events(db, "send-link") == []
-        assert "Ei vielä lähetetty" in web.get(plan["page"]).text
+        assert sent.status_code == 303
+        assert len(_sent_rows(db)) == 1
+        assert len(_events(db, "send-link")) == 1
+        assert deliver_outbox(db, unreachable_smtp) == 1
+        with make_session_factory(db)() as session:
+            (job,) = session.scalars(select(OutboxJob)).all()
+        assert (job.state, job.attempts) == ("pending", 1)
 
 
 def test_an_instructor_at_two_providers_sees_both_students_after_one_login(

@@ -9,7 +9,6 @@ import httpx
 from ehoks.auth.cas import CasAuthClient
 from ehoks.auth.oidc import OidcClient
 from ehoks.config import Settings
-from ehoks.mail.sender import Mailer, SmtpMailer
 
 
 @dataclass(frozen=True)
@@ -18,13 +17,12 @@ class AuthClients:
     cas: CasAuthClient
     oidc_virkailija: OidcClient | None
     oidc_oppija: OidcClient | None
-    mailer: Mailer
 
     def close(self) -> None:
         self.http.close()
 
 
-def build_auth_clients(settings: Settings, *, mailer: Mailer | None = None) -> AuthClients:
+def build_auth_clients(settings: Settings) -> AuthClients:
     timeout = max(settings.cas.timeout_seconds, settings.oidc_virkailija.timeout_seconds)
     http = httpx.Client(timeout=timeout, follow_redirects=False)
     return AuthClients(
@@ -34,5 +32,4 @@ def build_auth_clients(settings: Settings, *, mailer: Mailer | None = None) -> A
             OidcClient(settings.oidc_virkailija, http) if settings.oidc_virkailija.issuer else None
         ),
         oidc_oppija=OidcClient(settings.oidc_oppija, http) if settings.oidc_oppija.issuer else None,
-        mailer=mailer or SmtpMailer(settings.smtp),
     )

@@ -13,10 +13,11 @@ Secrets are stored only as hashes: the link token as SHA-256 (it has 256 bits of
 fast hash suffices and lets us look the row up by it), the code with argon2id and a per-code salt
 (a six-digit code has 20 bits, so the hash must be slow, and the attempt limit does the rest).
 
-Like every service here, these functions never commit. Mails are sent inside the caller's
-transaction, after the row is flushed: an SMTP failure raises ``MailUnavailable`` and the
-caller's rollback leaves nothing behind. A wrong code is *returned* as a ``Rejection`` rather
-than raised, because the attempt it counts must be committed; see ``verify``.
+Like every service here, these functions never commit. Mails are written to the outbox in the
+caller's transaction (``ehoks.mail.outbox``) and sent by the worker after the commit, so a
+rollback leaves neither the challenge nor its mail, and no request waits for the mail server.
+A wrong code is *returned* as a ``Rejection`` rather than raised, because the attempt it counts
+must be committed; see ``verify``.
 """
 
 from __future__ import annotations
@@ -47,12 +48,15 @@ from ehoks.auth.email_repository import EmailChallengeRepository
 from ehoks.auth.models import EmailChallenge
 from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.mail.messages import LinkMailExtra, LinkPurpose, login_link_mail, one_time_code_mail
-from ehoks.mail.sender import Mailer
+from ehoks.mail.outbox import enqueue_mail, enqueue_noop
 
 PURPOSES: tuple[LinkPurpose, ...] = ("tyopaikka", "jako")
 # Longer input is not a token we issued; refusing it early keeps hashing bounded.
 MAX_TOKEN_LENGTH = 128
 TARGET_MAX_LENGTH = 64  # the column's width
+# The address of a decoy challenge (``start`` with ``deliver=False``): a reserved domain
+# (RFC 2606) that no one can log in with, and no visitor's typed address kept.
+DECOY_ADDRESS = "decoy@ehoks.invalid"
 
 
 class EmailLoginSettings(BaseModel):
@@ -115,7 +119,6 @@ class Rejection:
 
 def start(
     session: Session,
-    mailer: Mailer,
     *,
     sahkoposti: str,
     purpose: LinkPurpose,
@@ -124,25 +127,32 @@ def start(
     settings: EmailLoginSettings,
     now: datetime,
     mail_extra: LinkMailExtra | None = None,
+    deliver: bool = True,
 ) -> None:
-    """Create a challenge and mail its link, ``{link_base_url}/{token}``, to ``sahkoposti``.
+    """Create a challenge and write the mail of its link, ``{link_base_url}/{token}``, to
+    ``sahkoposti`` into the outbox, both in the caller's transaction.
 
-    The mail goes out before the caller commits; if the SMTP server fails, ``MailUnavailable``
-    propagates and the caller's rollback removes the challenge. ``InvalidEmailAddress`` when the
-    address is not one or the mail server refuses it for good.
+    ``deliver=False`` does the same work and statements without anything reaching anyone: the
+    challenge is stored under ``DECOY_ADDRESS`` (its token is dropped) and the outbox job is a
+    ``noop``. A form anyone can fill in uses it for an address that gets no mail, so that the
+    answer and its time do not tell the two apart. ``InvalidEmailAddress`` when the address is
+    not one.
     """
+    address = normalise_address(sahkoposti)
     link = create_link(
         session,
-        sahkoposti=sahkoposti,
+        sahkoposti=address if deliver else DECOY_ADDRESS,
         purpose=purpose,
         target=target,
         link_base_url=link_base_url,
         settings=settings,
         now=now,
     )
-    mailer.send(
-        login_link_mail(link.sahkoposti, link.url, link.expires_at, purpose, **(mail_extra or {}))
-    )
+    mail = login_link_mail(address, link.url, link.expires_at, purpose, **(mail_extra or {}))
+    if deliver:
+        enqueue_mail(session, mail)
+    else:
+        enqueue_noop(session, mail)
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,8 @@ def create_link(
     now: datetime,
 ) -> NewLink:
     """Create a challenge and return its link without mailing it, for a caller whose own mail
-    carries the link (a share notice). The caller must send it within its transaction."""
+        carries the link (a share notice). The caller writes that mail to the outbox in the same
+    transaction."""
     _require_aware(now)
     if purpose not in PURPOSES:
         raise ValueError(f"unknown e-mail login purpose {purpose!r}")
@@ -219,17 +230,15 @@ def link_address(session: Session, token: str, *, now: datetime) -> str:
 
 def send_code(
     session: Session,
-    mailer: Mailer,
     *,
     token: str,
     settings: EmailLoginSettings,
     now: datetime,
 ) -> None:
-    """Mail a fresh one-time code to the link's address. An earlier code stops working and the
-    attempt count starts over.
+    """Write a mail with a fresh one-time code to the link's address into the outbox. An
+    earlier code stops working and the attempt count starts over.
 
-    Raises as ``describe`` does, ``TooManyCodes`` (429) after ``max_codes_per_link`` codes, and
-    ``MailUnavailable`` (503) before anything is committed if the mail cannot be sent.
+    Raises as ``describe`` does, and ``TooManyCodes`` (429) after ``max_codes_per_link`` codes.
     """
     _require_aware(now)
     challenge = _usable(EmailChallengeRepository(session).get_for_update(_lookup_id(token)), now)
@@ -243,7 +252,7 @@ def send_code(
     expires_at = min(now + timedelta(minutes=settings.code_ttl_minutes), challenge.link_expires_at)
     challenge.code_expires_at = expires_at
     session.flush()
-    mailer.send(one_time_code_mail(challenge.sahkoposti, code, expires_at))
+    enqueue_mail(session, one_time_code_mail(challenge.sahkoposti, code, expires_at))
 
 
 def verify(

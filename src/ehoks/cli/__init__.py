@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ehoks.cli import audit, clients, db, demo, jobs, registry, serve, users
+from ehoks.cli import audit, clients, db, demo, jobs, outbox, registry, serve, users, worker
 from ehoks.cli.context import CliContext
 from ehoks.config import load_settings
 
@@ -20,7 +20,9 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(outbox.app, name="outbox")
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 
 
 @app.callback()

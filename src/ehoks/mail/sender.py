@@ -1,6 +1,7 @@
 """Sending mail: the ``Mailer`` port and its SMTP implementation.
 
-Domain code depends on ``Mailer`` only (DESIGN D5), so tests and other transports can stand in.
+Domain code never sends: it writes the mail to the outbox (``ehoks.mail.outbox``) in its own
+transaction, and the outbox worker hands it to a ``Mailer`` (DESIGN D5) with no transaction open.
 ``SmtpMailer`` opens one connection per mail: eHOKS sends a handful of login mails a minute, and
 a long-lived connection would have to survive the server's idle timeouts between them.
 """
@@ -10,13 +11,13 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email import policy
 from email.errors import HeaderParseError
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Protocol
 
+from ehoks.kernel.clock import now_utc
 from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
 from ehoks.mail.settings import SmtpSettings
 
@@ -90,22 +91,10 @@ class SmtpMailer:
         # refuses CR/LF inside a header value, which would otherwise let an address or a
         # subject inject headers.
         message = EmailMessage(policy=policy.SMTP)
-        try:
-            message["To"] = mail.to
-            to = message["To"]
-        except (ValueError, HeaderParseError, IndexError) as error:
-            raise InvalidEmailAddress(mail.to, "not an e-mail address") from error
-        addresses = to.addresses
-        if (
-            to.defects
-            or len(addresses) != 1
-            or not addresses[0].username
-            or not addresses[0].domain
-        ):
-            raise InvalidEmailAddress(mail.to, "not an e-mail address")
+        _set_recipient(message, mail.to)
         message["From"] = self._settings.sender
         message["Subject"] = mail.subject
-        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Date"] = format_datetime(now_utc())
         message["Message-ID"] = make_msgid(domain=self._domain)
         message.set_content(mail.text)
         if mail.html is not None:
@@ -134,6 +123,23 @@ class SmtpMailer:
             smtp.close()
             raise
         return smtp
+
+
+def check_recipient(address: str) -> None:
+    """Raise ``InvalidEmailAddress`` unless ``address`` is exactly one well-formed address, as
+    ``SmtpMailer.build`` requires (so a mail is refused when it is written, not when sent)."""
+    _set_recipient(EmailMessage(policy=policy.SMTP), address)
+
+
+def _set_recipient(message: EmailMessage, address: str) -> None:
+    try:
+        message["To"] = address
+        to = message["To"]
+    except (ValueError, HeaderParseError, IndexError) as error:
+        raise InvalidEmailAddress(address, "not an e-mail address") from error
+    addresses = to.addresses
+    if to.defects or len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
+        raise InvalidEmailAddress(address, "not an e-mail address")
 
 
 def _recipient_refused(address: str, refused: smtplib.SMTPRecipientsRefused) -> Exception:

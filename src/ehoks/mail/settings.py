@@ -40,6 +40,6 @@ class SmtpSettings(BaseModel):
     so set it to a domain eHOKS is allowed to send for (SPF/DKIM)."""
 
     timeout_seconds: float = Field(default=10.0, gt=0)
-    """Longest wait for the server to connect and to answer each SMTP command. The mail is sent
-    inside the request's transaction, so a slow server holds it open this long at most; after
-    that the request fails with 503 and nothing is saved."""
+    """Longest wait for the server to connect and to answer each SMTP command. Only the outbox
+    worker talks to the server, with no transaction open; a server that does not answer in time
+    fails the attempt, and the job is tried again later (``OutboxSettings``)."""

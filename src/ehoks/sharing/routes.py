@@ -62,9 +62,7 @@ def create_share(
     request: Request, body: JsonBody, actor: Student, state: State, trail: Trail
 ) -> OrjsonResponse:
     with state.write(trail) as session:
-        jako = service.create_share(
-            session, actor, body, state.deps.with_trail(trail), state.auth.mailer
-        )
+        jako = service.create_share(session, actor, body, state.deps.with_trail(trail))
     data = {"uri": f"{request.url.path}/{jako.id}", **schemas.share_out(jako, today_in_finland())}
     return envelope(data, meta={"uuid": jako.id})
 
@@ -136,9 +134,7 @@ def create_consent(
     request: Request, body: JsonBody, actor: Student, state: State, trail: Trail
 ) -> OrjsonResponse:
     with state.write(trail) as session:
-        jako = service.create_consent(
-            session, actor, body, state.deps.with_trail(trail), state.auth.mailer
-        )
+        jako = service.create_consent(session, actor, body, state.deps.with_trail(trail))
     uri = f"{request.url.path}/{jako.id}"
     return envelope(
         {"uri": uri, **schemas.consent_out(jako, today_in_finland())},

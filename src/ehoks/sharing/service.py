@@ -37,7 +37,7 @@ from ehoks.hoks.service.common import (
     today_in_finland,
 )
 from ehoks.mail.messages import LinkMailExtra, ShareKind, share_notice_mail
-from ehoks.mail.sender import Mailer
+from ehoks.mail.outbox import enqueue_mail
 from ehoks.oppijaindex.repository import OppijaIndexRepository
 from ehoks.sharing import schemas
 from ehoks.sharing.errors import (
@@ -74,9 +74,7 @@ class Opened:
 # Student: shares.
 
 
-def create_share(
-    session: Session, actor: StudentActor, body: Any, deps: Deps, mailer: Mailer
-) -> Jako:
+def create_share(session: Session, actor: StudentActor, body: Any, deps: Deps) -> Jako:
     """A share of one part of the student's own HOKS; mails the recipient a login link."""
     data = schemas.parse(schemas.ShareCreate, body)
     hoks, _ = _own_hoks(session, actor, body, data.hoks_id, data.hoks_eid, deps)
@@ -96,7 +94,7 @@ def create_share(
         },
     )
     _audit_owner(deps, "share", hoks, jako)
-    _notify(session, mailer, jako, _student_name(session, actor, hoks), deps)
+    _notify(session, jako, _student_name(session, actor, hoks), deps)
     return jako
 
 
@@ -189,9 +187,7 @@ def list_for_module(
 # Student: consents.
 
 
-def create_consent(
-    session: Session, actor: StudentActor, body: Any, deps: Deps, mailer: Mailer
-) -> Jako:
+def create_consent(session: Session, actor: StudentActor, body: Any, deps: Deps) -> Jako:
     """A specific consent to disclose the whole HOKS (``module-ids`` empty) or chosen parts to a
     named party for a stated purpose; mails the recipient a login link."""
     data = schemas.parse(schemas.ConsentCreate, body)
@@ -212,7 +208,7 @@ def create_consent(
         tarkoitus=data.tarkoitus,
     )
     _audit_owner(deps, "consent", hoks, jako)
-    _notify(session, mailer, jako, _student_name(session, actor, hoks), deps)
+    _notify(session, jako, _student_name(session, actor, hoks), deps)
     return jako
 
 
@@ -280,7 +276,7 @@ def open_jako(
     return Opened(jako, hoks, data, document)
 
 
-def send_login_link(session: Session, jako_id: str, deps: Deps, mailer: Mailer) -> str:
+def send_login_link(session: Session, jako_id: str, deps: Deps) -> str:
     """Mail a new login link to the share's own recipient (never to an address the visitor
     types); returns the address masked for the page."""
     jako = peek(session, jako_id)
@@ -292,7 +288,7 @@ def send_login_link(session: Session, jako_id: str, deps: Deps, mailer: Mailer) 
     extra: LinkMailExtra = {"valid_from": jako.voimassaolo_alku, "valid_to": jako.voimassaolo_loppu}
     if oppija is not None and oppija.nimi:
         extra["sharer_name"] = oppija.nimi
-    _start_login(session, mailer, jako, deps, extra)
+    _start_login(session, jako, deps, extra)
     return email_login.mask_address(jako.vastaanottaja_sahkoposti)
 
 
@@ -420,9 +416,9 @@ def _audit_owner(deps: Deps, operation: str, hoks: Hoks, jako: Jako, **extra: An
     deps.audit(operation, hoks, Access(OWN, None, jako.id), part=part, details=details)
 
 
-def _notify(session: Session, mailer: Mailer, jako: Jako, student_name: str, deps: Deps) -> None:
-    """Mail the recipient inside the write: if the mail server fails (503), the share is rolled
-    back with the challenge, and the student can simply try again."""
+def _notify(session: Session, jako: Jako, student_name: str, deps: Deps) -> None:
+    """Write the recipient's mail to the outbox in the share's transaction: the share and its
+    mail are saved together or not at all, and the worker sends it after the commit."""
     link = email_login.create_link(
         session,
         sahkoposti=jako.vastaanottaja_sahkoposti,
@@ -433,7 +429,8 @@ def _notify(session: Session, mailer: Mailer, jako: Jako, student_name: str, dep
         now=now_utc(),
     ).url
     kind = cast(ShareKind, jako.kohde_tyyppi or "suostumus")
-    mailer.send(
+    enqueue_mail(
+        session,
         share_notice_mail(
             jako.vastaanottaja_sahkoposti,
             link,
@@ -441,18 +438,17 @@ def _notify(session: Session, mailer: Mailer, jako: Jako, student_name: str, dep
             jako.voimassaolo_alku,
             jako.voimassaolo_loppu,
             kind,
-        )
+        ),
     )
 
 
 def _start_login(
-    session: Session, mailer: Mailer, jako: Jako, deps: Deps, extra: LinkMailExtra | None = None
+    session: Session, jako: Jako, deps: Deps, extra: LinkMailExtra | None = None
 ) -> str:
     """A login link to the share's recipient, landing on the share; returns the links' base."""
     base_url = f"{deps.settings.public_url}{LINK_PATH}"
     email_login.start(
         session,
-        mailer,
         sahkoposti=jako.vastaanottaja_sahkoposti,
         purpose="jako",
         target=jako.id,

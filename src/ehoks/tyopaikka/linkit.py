@@ -8,11 +8,11 @@ theirs. Only an official who may change the HOKS (``update`` on its oppilaitos â
 provider) sends, and only to an address the plan (or, for an assessor, the provider's assessor
 contacts) records.
 
-No mail goes out inside a transaction (DESIGN D11): ``prepare`` checks the right, finds the
-address and stores the link's challenge, and the caller commits; the caller then mails it
-(``mail``), and ``record`` stores the time it was sent with its audit event in a second
-transaction. If the mail fails, nothing is recorded and the stored challenge, whose token
-exists only in the mail that was not sent, simply expires.
+``send`` does it all in the caller's one transaction: checks the right, finds the address,
+stores the link's challenge, writes the mail to the outbox (``ehoks.mail.outbox``) and records
+the sending with its audit event. The worker mails it after the commit, so no mail goes out
+inside a transaction (DESIGN D11) and the record and the mail are saved together or not at all
+(before the outbox the record was a second transaction after the mail, and could be lost).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.service.common import Deps, decide_on
 from ehoks.mail.messages import login_link_mail
-from ehoks.mail.sender import Mailer
+from ehoks.mail.outbox import enqueue_mail
 from ehoks.tyopaikka.models import LinkkiLahetys
 from ehoks.tyopaikka.repository import LinkRepository
 from ehoks.virkailija.service import INSUFFICIENT, forbidden_as
@@ -119,7 +119,7 @@ def recipients(session: Session, hoks_id: int) -> list[Recipient]:
     return found
 
 
-def prepare(
+def send(
     session: Session,
     actor: OfficialActor,
     oppija_oid: str,
@@ -130,9 +130,10 @@ def prepare(
     arvioija_id: int | None,
     now: datetime,
 ) -> PreparedLink:
-    """Check the right (403 unless the official may change the HOKS), find the recipient
-    (400 naming the field when the part names nobody with an address) and store the link's
-    challenge. The caller commits, then calls ``mail``."""
+    """Send the link to the part's instructor or assessor: 403 unless the official may change
+    the HOKS, 400 naming the field when the part names nobody with an address. The challenge,
+    the outbox's mail and the record of sending with its audit event are written in
+    ``session``; the caller commits."""
     hoks = _checked(session, actor, oppija_oid, hoks_id, deps)
     recipient = next(
         (
@@ -153,31 +154,10 @@ def prepare(
         settings=deps.settings.email_login,
         now=now,
     )
-    return PreparedLink(hoks.id, recipient, link.url, link.expires_at)
-
-
-def mail(mailer: Mailer, prepared: PreparedLink) -> None:
-    """Send the link (outside any transaction): ``MailUnavailable`` (503) or
-    ``InvalidEmailAddress`` when it cannot go."""
-    recipient = prepared.recipient
-    mailer.send(
-        login_link_mail(recipient.sahkoposti, prepared.url, prepared.expires_at, "tyopaikka")
+    enqueue_mail(
+        session, login_link_mail(recipient.sahkoposti, link.url, link.expires_at, "tyopaikka")
     )
-
-
-def record(
-    session: Session,
-    actor: OfficialActor,
-    oppija_oid: str,
-    prepared: PreparedLink,
-    deps: Deps,
-    *,
-    now: datetime,
-) -> LinkkiLahetys:
-    """Store when the link was sent, with its audit event (the part, to whom)."""
-    hoks = _checked(session, actor, oppija_oid, prepared.hoks_id, deps)
-    recipient = prepared.recipient
-    sent = LinkRepository(session).add(
+    LinkRepository(session).add(
         LinkkiLahetys(
             hoks_id=hoks.id,
             module_id=recipient.module_id,
@@ -194,7 +174,7 @@ def record(
         part=recipient.module_id,
         details={"vastaanottaja": recipient.vastaanottaja, "arvioija-id": recipient.arvioija_id},
     )
-    return sent
+    return PreparedLink(hoks.id, recipient, link.url, link.expires_at)
 
 
 def _checked(

@@ -163,7 +163,7 @@ def send_login_link(
                 Check("email-link-per-source", limits.email_link_per_ip, source_address(request)),
                 Check("email-link-per-recipient", limits.email_link_per_address, address),
             )
-            service.send_login_link(session, jako_id, state.deps, state.auth.mailer)
+            service.send_login_link(session, jako_id, state.deps)
     except EhoksError as error:
         return _problem(request, error, jako_id)
     # To a page of its own, so a reload does not ask to send again.

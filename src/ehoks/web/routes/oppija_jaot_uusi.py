@@ -16,7 +16,7 @@ from ehoks.api.deps import AppState, State, Student, Trail
 from ehoks.audit.trail import AuditTrail
 from ehoks.errors import BadRequest
 from ehoks.hoks.service.common import today_in_finland
-from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
+from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.sharing import schemas
 from ehoks.sharing import service as sharing
 from ehoks.web.i18n import N_
@@ -43,10 +43,6 @@ from ehoks.web.routes.oppija_jaot import JakoRow, load_shares, shareable_part
 router = APIRouter(include_in_schema=False)
 
 NOT_SAVED = N_("Tietoja ei voitu tallentaa. Tarkista tiedot ja yritä uudelleen.")
-MAIL_DOWN = N_(
-    "Sähköpostia ei voitu lähettää juuri nyt, joten mitään ei tallennettu. Yritä hetken "
-    "kuluttua uudelleen."
-)
 MAIL_REFUSED = N_("Sähköpostipalvelin ei hyväksynyt tätä osoitetta. Tarkista osoite.")
 
 
@@ -177,17 +173,15 @@ def _store(
     actor: StudentActor,
     body: dict[str, Any],
 ) -> None:
-    """Create the share or consent, its id to ``checked.values["id"]`` (the service mails the
-    recipient inside the write, so a mail that cannot be sent stores nothing); the service's
+    """Create the share or consent, its id to ``checked.values["id"]`` (the service writes the
+    recipient's mail to the outbox in the same transaction); the service's
     refusals become errors on ``checked``."""
     try:
         with state.write(trail) as session:
             deps = state.deps.with_trail(trail)
             create = sharing.create_share if what == "share" else sharing.create_consent
-            jako = create(session, actor, body, deps, state.auth.mailer)
+            jako = create(session, actor, body, deps)
             checked.values["id"] = jako.id
-    except MailUnavailable:
-        checked.fail("_mail", MAIL_DOWN, lang)
     except InvalidEmailAddress:
         checked.fail("sahkoposti", MAIL_REFUSED, lang)
     except BadRequest:

@@ -4,9 +4,9 @@ address the provider recorded, gets a login link to exactly their part
 (``ehoks.tyopaikka.linkit``).
 
 A plain form POST (no script needed) with the session's CSRF token, answered with a redirect
-back to the study plan tab, which lists whom a link can go to and when one last did. The link
-is stored and committed first, mailed with no transaction open, and its sending recorded and
-audited in a second transaction."""
+back to the study plan tab, which lists whom a link can go to and when one last did. The link,
+its mail (to the outbox) and the record of sending with its audit event are one transaction;
+the outbox worker mails it after the commit."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def send_link(
 ) -> Response:
     deps = state.deps.with_trail(trail)
     with state.write(trail) as session:
-        prepared = linkit.prepare(
+        prepared = linkit.send(
             session,
             actor,
             oppija_oid,
@@ -49,8 +49,5 @@ def send_link(
             arvioija_id=arvioija,
             now=now_utc(),
         )
-    linkit.mail(state.auth.mailer, prepared)
-    with state.write(trail) as session:
-        linkit.record(session, actor, oppija_oid, prepared, deps, now=now_utc())
     tail = f"/opiskelusuunnitelma?linkki={prepared.recipient.vastaanottaja}{SENT_ANCHOR}"
     return RedirectResponse(hoks_path(oppija_oid, hoks_id, tail), status_code=303)
