@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -38,6 +39,7 @@ from sqlalchemy.pool import NullPool
 from ehoks.auth.sessions import COOKIE_NAME, CSRF_COOKIE_NAME
 from tests.conftest import API
 from tests.factories import OPH, World, hoks_body
+from tests.fakes.smtp import Delivery, SmtpServer
 
 SERVER = os.environ.get("EHOKS_TEST_DATABASE_URL", "")
 
@@ -53,6 +55,7 @@ LOGOUT = "/ehoks-virkailija-backend/api/v1/virkailija/session"
 SUPERUSER_OID = "1.2.246.562.24.00000000001"  # the development CAS's "virkailija:oph"
 TOKEN_LIMIT = 5  # EHOKS_RATE_LIMITS__TOKEN_PER_CLIENT__HITS, per day
 LOGIN_LIMIT = 20  # EHOKS_RATE_LIMITS__LOGIN_PER_IP__HITS, per day
+MAILS = 8  # workplace instructors who ask for a login link
 SECRET = "instances-test-token-secret-7c1f0b9e4d2a8f6e3b5c9d1a0e7f2b4c"
 
 
@@ -181,7 +184,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     port_a, port_b = _free_port(), _free_port()
     env = _environment(url, f"http://127.0.0.1:{port_a}")
     world = World()
-    learners = {seed: world.add_oppija(seed) for seed in ("idem", "idem-together", "race")}
+    seeds = ["idem", "idem-together", "race", *(f"mail-{n}" for n in range(MAILS))]
+    learners = {seed: world.add_oppija(seed) for seed in seeds}
     a = Instance("A", env, port_a, work / "a.log")
     b = Instance("B", env, port_b, work / "b.log")
     engine = create_engine(url, poolclass=NullPool)
@@ -420,3 +424,121 @@ def test_both_instances_append_to_one_unbroken_audit_chain(cluster, bearer):
     assert cluster.scalar("SELECT count(*) FROM audit_event") >= before + 8
     verified = cluster.cli("audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+# Jobs
+
+
+def _csrf(browser: httpx.Client, instance: Instance) -> str:
+    page = browser.get(instance.url + "/ehoks/tyopaikka")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+class SlowSmtpServer(SmtpServer):
+    """Takes half a second for each mail, as a real relay may: while one worker waits for it,
+    the other claims the next job, so both take part."""
+
+    def record(self, delivery: Delivery) -> None:
+        time.sleep(0.5)
+        super().record(delivery)
+
+
+def _start_worker(cluster: Cluster, smtp: SmtpServer, log: Path) -> subprocess.Popen[bytes]:
+    env = cluster.env | {
+        "EHOKS_SMTP__HOST": smtp.host,
+        "EHOKS_SMTP__PORT": str(smtp.port),
+        "EHOKS_OUTBOX__POLL_INTERVAL_SECONDS": "0.05",
+        "EHOKS_OUTBOX__BATCH_SIZE": "1",
+    }
+    with log.open("wb") as out:
+        return subprocess.Popen([_ehoks(), "worker"], env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def test_mail_jobs_of_both_instances_are_delivered_once_by_two_workers(cluster, bearer, tmp_path):
+    # A plan per instructor, created on A and B in turn.
+    addresses = [f"ohjaaja-{n}@example.org" for n in range(MAILS)]
+    for n, address in enumerate(addresses):
+        body = hoks_body(*cluster.learners[f"mail-{n}"])
+        period = body["hankittavat-ammat-tutkinnon-osat"][0]["osaamisen-hankkimistavat"][0]
+        period["tyopaikalla-jarjestettava-koulutus"]["vastuullinen-tyopaikka-ohjaaja"] = {
+            "nimi": f"Ohjaaja {n}",
+            "sahkoposti": address,
+        }
+        target = (cluster.a, cluster.b)[n % 2]
+        created = httpx.post(target.url + f"{API}/hoks", json=body, headers=bearer, timeout=30)
+        assert created.status_code == 200, created.text
+    jobs_before = cluster.scalar("SELECT count(*) FROM outbox")
+
+    # Each instructor asks for a login link, on B and A in turn: the requests only write jobs.
+    with httpx.Client(follow_redirects=False, timeout=30) as browser:
+        for n, address in enumerate(addresses):
+            target = (cluster.b, cluster.a)[n % 2]
+            csrf = _csrf(browser, target)
+            asked = browser.post(
+                target.url + "/ehoks/tyopaikka", data={"sahkoposti": address, "csrf_token": csrf}
+            )
+            assert asked.status_code == 200, asked.text
+    assert cluster.scalar("SELECT count(*) FROM outbox WHERE state = 'pending'") == MAILS
+    assert cluster.scalar("SELECT count(*) FROM outbox") == jobs_before + MAILS
+
+    smtp = SlowSmtpServer()
+    smtp.start()
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    workers = [_start_worker(cluster, smtp, log) for log in logs]
+    try:
+        _wait_for(lambda: len(smtp.deliveries) >= MAILS, f"{MAILS} mails")
+
+        # One of them logs in with the link (the public address, A's) opened on B, asks for
+        # the code on B, and types it in on A: the code mail is a job the workers send too.
+        address = addresses[0]
+        link = smtp.link_to(address)
+        assert link.startswith(f"{cluster.a.url}/ehoks/sahkoposti/")
+        path = urlsplit(link).path
+        with httpx.Client(follow_redirects=False, timeout=30) as browser:
+            csrf = _csrf(browser, cluster.b)
+            assert browser.get(cluster.b.url + path).status_code == 200
+            asked = browser.post(f"{cluster.b.url}{path}/koodi", data={"csrf_token": csrf})
+            assert asked.status_code == 200, asked.text
+            _wait_for(lambda: len(smtp.to(address)) == 2, "the code mail")
+            entered = browser.post(
+                cluster.a.url + path, data={"koodi": smtp.code_to(address), "csrf_token": csrf}
+            )
+            assert entered.status_code == 303, entered.text
+            cookie = str(browser.cookies[COOKIE_NAME])
+        parts = httpx.get(
+            cluster.b.url + "/ehoks-oppija-backend/api/v1/tyopaikka/hoksit",
+            cookies={COOKIE_NAME: cookie},
+            timeout=30,
+        )
+        assert parts.status_code == 200, parts.text
+        assert len(parts.json()["data"]) == 1
+        _wait_for(
+            lambda: (
+                cluster.scalar("SELECT count(*) FROM outbox WHERE state = 'done'")
+                == jobs_before + MAILS + 1
+            ),
+            "every job done",
+        )
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        codes = [worker.wait(timeout=30) for worker in workers]
+        smtp.stop()
+
+    assert codes == [0, 0], [log.read_text() for log in logs]
+    received = sorted(r for d in smtp.deliveries for r in d.rcpt_tos)
+    assert received == sorted([*addresses, addresses[0]])  # each once, and the code mail
+    done = [re.search(r"stopped after (\d+) job", log.read_text()) for log in logs]
+    assert all(done), [log.read_text() for log in logs]
+    counts = [int(found.group(1)) for found in done if found]
+    assert sum(counts) == MAILS + 1
+    assert all(counts), counts  # both workers delivered some
