@@ -1,11 +1,14 @@
-"""Two ``ehoks serve`` processes on one PostgreSQL database behave as one service: a login on
-one is a session on both and a logout on either ends it everywhere, a rate limit counts the
-requests to both, an ``Idempotency-Key`` makes one HOKS whichever instance gets the retry,
-``If-Match`` lets exactly one of two writers win, and the audit chain both append to stays
-whole. The service is set up as an operator would (docs/operations.md, "Running several
-instances"): a database of its own, ``ehoks db upgrade``, ``ehoks registry import``,
-``ehoks clients create`` and the processes started with the command and the environment, with
-one token secret and one public address (the load balancer's; here instance A's) for both.
+"""Two ``ehoks serve`` processes on one PostgreSQL database behave as one service: a login (CAS,
+or the workplace e-mail login) on one is a session on both, each step of it may land on either,
+and a logout on either ends it everywhere; a rate limit counts the requests to both (per client,
+and per source address as the load balancer forwards it); an ``Idempotency-Key`` makes one
+HOKS whichever instance gets the retry; ``If-Match`` lets exactly one of two writers win; the
+audit chain both append to stays whole; and the mail jobs both write are delivered exactly once
+by two ``ehoks worker`` processes. The service is set up as an operator would
+(docs/operations.md, "Running several instances"): a database of its own, ``ehoks db upgrade``,
+``ehoks registry import``, ``ehoks clients create``, and the processes started with the command
+and the environment, with one token secret and one public address (the load balancer's; here
+instance A's) for both.
 
 PostgreSQL only: the embedded SQLite database is one machine's file, for one instance.
 """
@@ -43,11 +46,15 @@ from tests.fakes.smtp import Delivery, SmtpServer
 
 SERVER = os.environ.get("EHOKS_TEST_DATABASE_URL", "")
 
-pytestmark = pytest.mark.skipif(
-    not SERVER or make_url(SERVER).get_backend_name() != "postgresql",
-    reason="several instances need PostgreSQL (EHOKS_TEST_DATABASE_URL); the embedded SQLite "
-    "database is a single instance by design",
-)
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not SERVER or make_url(SERVER).get_backend_name() != "postgresql",
+        reason="several instances need PostgreSQL (EHOKS_TEST_DATABASE_URL); the embedded "
+        "SQLite database is a single instance by design",
+    ),
+]
 
 HEALTH = "/ehoks-virkailija-backend/api/v1/healthcheck"
 WHO = "/ehoks-virkailija-backend/api/v1/virkailija/session/kayttaja"
