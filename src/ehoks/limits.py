@@ -123,7 +123,6 @@ def converts_to_utc(value: datetime) -> bool:
 
 UTC_RANGE_MESSAGE = "out of range (its UTC time falls outside the years 1–9999)"
 DATE_RANGE_MESSAGE = f"out of range (from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()})"
-INT_RANGE_MESSAGE = f"out of range (from {DB_INT_MIN} to {DB_INT_MAX})"
 
 
 def too_long_message(limit: int) -> str:

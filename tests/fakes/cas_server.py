@@ -183,10 +183,6 @@ class FakeCas:
             "</samlp:LogoutRequest>"
         )
 
-    def validations_at(self, realm: str) -> list[Validation]:
-        with self._lock:
-            return [v for v in self.validations if v.realm == realm]
-
     # The protocol.
 
     def _issue(self, username: str, service: str, realm: str) -> str:

@@ -127,7 +127,9 @@ def test_a_new_window_starts_afresh_and_old_windows_are_purged(db):
 def test_a_limit_of_zero_is_off(db):
     limiter = RateLimiter(make_session_factory(db))
     for _ in range(5):
-        limiter.hit(Check("off", Limit(hits=0, seconds=60), "k"))
+        limiter.hit(Check("off", Limit(hits=0, seconds=60), "k"))  # would raise at the first
+    with make_session_factory(db).begin() as session:
+        assert session.scalar(select(func.count()).select_from(RateLimitCounter)) == 0
 
 
 def _csrf(web: TestClient) -> str:

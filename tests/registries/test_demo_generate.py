@@ -222,6 +222,7 @@ class TestHoksDocuments:
             )
 
     def test_every_plan_is_valid_for_its_study_right(self, population: Population) -> None:
+        assert len(population.hoksit) >= STUDENTS // 2
         for hoks in population.hoksit:
             oo = population.opiskeluoikeudet[hoks["opiskeluoikeus-oid"]]
             validate_hoks(hoks, method="post", opiskeluoikeus=oo, today=DEMO_TODAY)

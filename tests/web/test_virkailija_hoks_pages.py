@@ -165,15 +165,6 @@ def add_hoks(db: Engine, settings: Settings, oppija: str, oo: str, **overrides: 
         ).hoks_id
 
 
-def put_document(db: Engine, settings: Settings, actor: Any, plan: RichPlan, change: Any) -> None:
-    """A new version of the plan: ``change`` edits a copy of the stored document."""
-    document = copy.deepcopy(stored(db, plan.hoks_id).document)
-    change(document)
-    document["id"] = plan.hoks_id
-    with make_session_factory(db).begin() as session:
-        hoks_service.replace(session, actor, plan.hoks_id, document, deps_of(db, settings))
-
-
 # Reading a HOKS.
 
 TABS = ("", "/osaaminen", "/opiskelusuunnitelma", "/aikajana", "/tulosta", "/historia")

@@ -73,7 +73,3 @@ EXAMPLE_HOKS: dict[str, Any] = {
         }
     ],
 }
-
-EXAMPLE_PART: dict[str, Any] = EXAMPLE_HOKS["hankittavat-ammat-tutkinnon-osat"][0][
-    "osaamisen-hankkimistavat"
-][0]

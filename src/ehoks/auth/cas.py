@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.etree.ElementTree import Element, ParseError
 
@@ -30,7 +30,6 @@ log = logging.getLogger("ehoks.auth")
 
 CAS_NS = "http://www.yale.edu/tp/cas"
 SAMLP_NS = "urn:oasis:names:tc:SAML:2.0:protocol"
-SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 # CAS protocol 3.0, 3.1 and 3.7: tickets are printable ASCII (CAS's own are ST-/PT- and
 # [A-Za-z0-9-]); services must accept 32 characters and should accept 256, so longer ones are
 # allowed up to our own bound (the development CAS signs its tickets' content into them). Anything
@@ -67,9 +66,6 @@ class CasOppija:
     """Someone logged in to act on ``person_oid``'s behalf (reference 6.6)."""
     impersonator_oid: str | None
     """``impersonatorPersonOid``: the person who logged in with valtuudet."""
-    national_identification_number: str | None = field(default=None, repr=False)
-    """The hetu. Returned for the caller's one-off use; never stored or logged (and left out of
-    ``repr`` so that logging the object does not leak it)."""
 
     @property
     def acting_oid(self) -> str | None:
@@ -147,7 +143,6 @@ class CasAuthClient:
             display_name=_first(attributes, "displayName"),
             using_valtuudet=using_valtuudet,
             impersonator_oid=_first(attributes, "impersonatorPersonOid"),
-            national_identification_number=_first(attributes, "nationalIdentificationNumber"),
         )
 
     @staticmethod

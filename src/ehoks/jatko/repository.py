@@ -35,13 +35,6 @@ class JatkoRepository:
         )
         self.session.flush()
 
-    def continued_by(self, hoks_id: int) -> int | None:
-        """The earlier plan this HOKS continues, if any."""
-        found: int | None = self.session.scalar(
-            select(HoksJatko.aiempi_hoks_id).where(HoksJatko.hoks_id == hoks_id)
-        )
-        return found
-
     def opiskeluoikeudet_with_hoks(self, oids: list[str]) -> set[str]:
         """Which of these study rights already have a HOKS (soft-deleted ones included)."""
         if not oids:

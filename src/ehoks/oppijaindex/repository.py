@@ -60,11 +60,3 @@ class OppijaIndexRepository:
 
     def delete_oppija(self, oid: str) -> None:
         self.session.execute(delete(IndexOppija).where(IndexOppija.oid == oid))
-
-    def delete_opiskeluoikeus(self, oid: str) -> None:
-        self.session.execute(
-            delete(IndexOpiskeluoikeus).where(
-                (IndexOpiskeluoikeus.oid == oid)
-                | (IndexOpiskeluoikeus.hankintakoulutus_opiskeluoikeus_oid == oid)
-            )
-        )

@@ -30,8 +30,7 @@ class RegistrySettings(BaseModel):
     """CAS: ``POST {cas_url}/v1/tickets`` issues the ticket-granting ticket."""
 
     koski_url: str = f"{VIRKAILIJA}/koski"
-    """Koski: ``{koski_url}/api/opiskeluoikeus/{oid}``, ``/api/sure/oids`` and
-    ``/api/oppija/{oid}``."""
+    """Koski: ``{koski_url}/api/opiskeluoikeus/{oid}`` and ``/api/sure/oids``."""
 
     onr_url: str = f"{VIRKAILIJA}/oppijanumerorekisteri-service"
     """Oppijanumerorekisteri: ``{onr_url}/henkilo/{oid}`` (and ``/master``, ``/slaves``). Also

@@ -85,12 +85,6 @@ class HistoryRepository:
             statement = statement.where(Hoks.deleted_at.is_(None))
         return [HoksRow(row[0], row[1], row[2]) for row in self.session.execute(statement)]
 
-    def learner_name(self, oppija_oid: str) -> str | None:
-        found: str | None = self.session.scalar(
-            select(IndexOppija.nimi).where(IndexOppija.oid == oppija_oid)
-        )
-        return found
-
     def latest_operation(self, hoks_id: int) -> str | None:
         """The operation stored on the newest earlier version: it made the current one."""
         found: str | None = self.session.scalar(

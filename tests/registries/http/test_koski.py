@@ -83,14 +83,6 @@ class TestRecordedAnswers:
 
         assert koski(mock).get_oppijan_opiskeluoikeudet("1.2.246.562.24.12312312319") is None
 
-    def test_oppija_document(self, mock, recorded):
-        mock.on("GET", f"/koski/api/oppija/{OPPIJA}", recorded(f"koski_api_oppija_{OPPIJA}.json"))
-
-        document = koski(mock).get_oppija_document(OPPIJA)
-
-        assert document is not None
-        assert document["henkilö"]["oid"] == OPPIJA
-
 
 class TestOwnFixtures:
     """The same paths over documents built here, so they run without ``../shared``."""

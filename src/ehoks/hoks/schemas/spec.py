@@ -15,7 +15,6 @@ from typing import Literal
 
 Mode = Literal["R", "O", "X"]
 Variant = Literal["read", "vipunen", "post", "put", "patch"]
-VARIANTS: tuple[Variant, ...] = ("read", "post", "put", "patch", "vipunen")
 ROOT = "HOKS"
 
 _NESTED_INDEX = {"read": 0, "post": 1, "put": 1, "patch": 1, "vipunen": 2}

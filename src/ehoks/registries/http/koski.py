@@ -102,13 +102,6 @@ class HttpKoski:
                 ]
         return None
 
-    def get_oppija_document(self, oppija_oid: str) -> dict[str, Any] | None:
-        """The learner with their study rights, ``GET /koski/api/oppija/{oid}`` (uncached, as
-        in the original): ``{"henkilö": …, "opiskeluoikeudet": […]}``."""
-        return self._http.call(
-            "GET", f"api/oppija/{segment(oppija_oid)}", self._document_answer(oppija_oid), read=True
-        )
-
     def close(self) -> None:
         self._http.close()
 

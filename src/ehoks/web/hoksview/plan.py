@@ -220,9 +220,6 @@ class HoksView:
     notices: tuple[Notice, ...]
     """Everything enrichment could not name or describe, once each (for a summary line)."""
 
-    def units_in(self, status: Status) -> tuple[Unit, ...]:
-        return tuple(u for u in self.units if u.status == status)
-
     @property
     def workplace_periods(self) -> tuple[tuple[Unit, Period], ...]:
         return tuple((u, p) for u in self.units for p in u.periods if p.workplace)
