@@ -18,11 +18,18 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
     workers: int = typer.Option(1, min=1, help="Worker processes"),
+    server: str = typer.Option(
+        "uvicorn",
+        help="HTTP server: uvicorn (default), or granian if installed (pip install granian;"
+        " measured in docs/performance.md)",
+    ),
 ) -> None:
     """Serve the API (uvicorn). Docs at /ehoks-virkailija-backend/doc.
 
     Runs the development mail catcher too when EHOKS_MAIL_CATCHER__ENABLED is true.
     """
+    if server not in ("uvicorn", "granian"):
+        raise typer.BadParameter("must be uvicorn or granian", param_hint="--server")
     settings = cli_context(ctx).settings
     served = settings.served_on(host, port)
     if served.public_url != settings.public_url:
@@ -31,6 +38,9 @@ def serve(
     if settings.is_sqlite and workers > 1:
         typer.echo("note: several workers share one SQLite file; writes are serialised", err=True)
     with _mail_catcher(served):
+        if server == "granian":
+            _granian(host, port, workers)
+            return
         uvicorn.run(
             "ehoks.asgi:create",
             factory=True,
@@ -40,6 +50,26 @@ def serve(
             log_level="info",
             access_log=False,
         )
+
+
+def _granian(host: str, port: int, workers: int) -> None:
+    """The same application under granian (a Rust HTTP server), for comparison."""
+    try:
+        # Optional: not a dependency of the service.
+        from granian import Granian  # type: ignore[import-not-found,unused-ignore]
+        from granian.constants import Interfaces  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as error:
+        typer.echo("error: granian is not installed (pip install granian)", err=True)
+        raise typer.Exit(1) from error
+    Granian(
+        "ehoks.asgi:create",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        log_access=False,
+    ).serve()
 
 
 @contextmanager
