@@ -23,6 +23,8 @@ from ehoks.hoks.models import (
 from ehoks.hoks.projections import naytto_rows, tyopaikkajakso_rows
 
 _HOKS = cast(Table, Hoks.__table__)
+_TYOPAIKKAJAKSO = cast(Table, HoksTyopaikkajakso.__table__)
+_NAYTTO = cast(Table, HoksNaytto.__table__)
 _INSERTED = tuple(column.key for column in _HOKS.columns if column.key != "id")
 
 
@@ -186,12 +188,14 @@ class HoksRepository:
         return [(row[0], row[1]) for row in self.session.execute(statement.order_by(Hoks.id))]
 
     def _insert_projections(self, hoks_id: int, document: dict[str, Any]) -> None:
+        # Into the tables, not the mapped classes: plain Core executemany, without the ORM's
+        # bulk-insert machinery (nothing here needs an ORM object back).
         jaksot = tyopaikkajakso_rows(hoks_id, document)
         if jaksot:
-            self.session.execute(insert(HoksTyopaikkajakso), jaksot)
+            self.session.execute(insert(_TYOPAIKKAJAKSO), jaksot)
         nayttot = naytto_rows(hoks_id, document)
         if nayttot:
-            self.session.execute(insert(HoksNaytto), nayttot)
+            self.session.execute(insert(_NAYTTO), nayttot)
 
     # Idempotency keys of POST /hoks
 

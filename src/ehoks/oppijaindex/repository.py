@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,7 +36,8 @@ class OppijaIndexRepository:
             return
         dialect = self.session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(model).values(rows)
+        # The table, not the mapped class: a plain Core statement, without the ORM's bulk path.
+        statement = insert(cast(Table, model.__table__)).values(rows)
         statement = statement.on_conflict_do_update(
             index_elements=["oid"],
             set_={key: statement.excluded[key] for key in rows[0] if key != "oid"},
