@@ -52,7 +52,7 @@ class LocalKoski(_LocalRegistry):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
         self._siblings: TTLCache[str, list[tuple[dict[str, Any], str | None]]] = TTLCache(
-            maxsize=1024, ttl=self.SIBLINGS_TTL_SECONDS
+            maxsize=256, ttl=self.SIBLINGS_TTL_SECONDS
         )
         self._lock = threading.Lock()
 
