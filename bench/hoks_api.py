@@ -18,18 +18,23 @@ import resource
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import instances
 import procstats
 import pyspy
 import raw_baseline
+import report
+import sqlite_db
 import workload
 import wrkload
-from service import Database, Server, run_cli
+from service import Database, run_cli
+from sqlite_db import SqliteDatabase
 
 API = "/ehoks-virkailija-backend/api/v1/hoks"
 DOC = "/ehoks-virkailija-backend/doc"  # a sync route that touches no database
@@ -41,12 +46,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database-url",
         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-        help="PostgreSQL server to use (its database is only used to create the bench one)",
+        help="PostgreSQL server to use (its database is only used to create the bench one), or"
+        " a SQLite file (sqlite:////tmp/ehoks-bench.sqlite3: the embedded default)",
     )
     parser.add_argument("--database-name", default="ehoks_bench", help="dropped and recreated")
     parser.add_argument("--hoks", type=int, default=5000, help="HOKS creates (N)")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent clients (M)")
     parser.add_argument("--workers", type=int, default=2, help="ehoks serve --workers (W)")
+    parser.add_argument(
+        "--server", default="uvicorn", help="ehoks serve --server: uvicorn or granian"
+    )
+    parser.add_argument(
+        "--instances",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="numbers of `ehoks serve` instances to run in turn on one database, e.g. 1 2",
+    )
     parser.add_argument("--read-seconds", type=float, default=20.0, help="read phase length")
     parser.add_argument("--wrk-threads", type=int, default=2, help="load generator threads")
     parser.add_argument("--warmup", type=int, default=64, help="creates before measuring")
@@ -105,20 +121,22 @@ def post_plan(
 
 def run_phase(
     name: str,
-    database: Database,
-    server: Server,
+    database: Database | SqliteDatabase,
+    servers: instances.Servers,
     watch: procstats.ServerWatch,
     recorder: pyspy.Recorder | None,
+    data_dir: Path,
     **wrk_args: Any,
 ) -> dict[str, Any]:
     if recorder is not None:
-        recorder.start(name, server.worker_pids())
+        recorder.start(f"{name}-{len(servers.servers)}", servers.worker_pids())
     sessions = database.sessions()
     before, self_before = watch.snapshot(), _self_cpu()
-    result = wrkload.run(**wrk_args)
+    dirs = [data_dir / str(i) for i in range(len(servers.servers))]
+    result = instances.run(servers.base_urls, dirs, **wrk_args)
     cpu = watch.snapshot().since(before)
     time.sleep(0.5)  # backends report their session at exit
-    opened = database.sessions() - sessions - 1  # less our own query's session
+    opened = max(0, database.sessions() - sessions - 1)  # less our own query's session
     cpu["load_generator_cpu_s"] = result.cpu_seconds
     cpu["bench_script_cpu_s"] = _self_cpu() - self_before
     ours = ("server_cpu_s", "postgres_cpu_s", "load_generator_cpu_s", "bench_script_cpu_s")
@@ -129,7 +147,7 @@ def run_phase(
     if recorder is not None:
         figures["profile"] = pyspy.breakdown(recorder.stop())
         figures["profile"]["mode"] = "GIL holder" if recorder.gil else "active threads"
-    print_phase(name, figures)
+    report.print_phase(name, figures)
     return figures
 
 
@@ -146,51 +164,6 @@ def background_load(seconds: float = 2.0) -> float:
     return (busy2 - busy) / max(total2 - total, 1e-9) * (os.cpu_count() or 1)
 
 
-def print_phase(name: str, f: dict[str, Any]) -> None:
-    lat, cpu = f["latency_ms"], f["cpu"]
-    secs = f["seconds"] or 1.0
-    print(f"\n== {name}: {f['requests']} requests in {secs:.2f} s = {f['per_second']:.1f}/s")
-    print(
-        f"   latency ms: p50 {lat['p50']:.2f}  p90 {lat['p90']:.2f}  p95 {lat['p95']:.2f}"
-        f"  p99 {lat['p99']:.2f}  max {lat['max']:.2f}  mean {lat['mean']:.2f}"
-    )
-    errors = sum(f["non_2xx"].values()) + sum(f["socket_errors"].values())
-    print(f"   errors: {errors}  non-2xx {f['non_2xx']}  socket {f['socket_errors']}")
-    for sample in f["error_samples"]:
-        print(f"     {sample}")
-    cap = cpu["machine_capacity_cpu_s"] or 1.0
-    other = cpu["other_processes_cpu_s"]
-    cores = (os.cpu_count() or 1) / cap
-    per_req = 1000 / max(1, f["requests"])
-    print(
-        f"   CPU (cores busy of {os.cpu_count()}): server {cpu['server_cpu_s'] * cores:.2f}"
-        f"  postgres {cpu['postgres_cpu_s'] * cores:.2f}"
-        f"  wrk {cpu['load_generator_cpu_s'] * cores:.2f}"
-        f"  this script {cpu['bench_script_cpu_s'] * cores:.2f}"
-        f"  other processes {other * cores:.2f}"
-    )
-    print(
-        f"   CPU per request: server {cpu['server_cpu_s'] * per_req:.2f} ms"
-        f"  postgres {cpu['postgres_cpu_s'] * per_req:.2f} ms"
-        f"  wrk {cpu['load_generator_cpu_s'] * per_req:.3f} ms"
-    )
-    print(
-        f"   PostgreSQL connections opened to the benchmark database: {f['db_connections_opened']}"
-        f" ({f['db_connections_opened'] * per_req / 1000:.2f} per request)"
-    )
-    if "profile" in f:
-        print_profile(f["profile"])
-
-
-def print_profile(profile: dict[str, Any]) -> None:
-    print(f"   py-spy: {profile['samples']} samples ({profile['mode']}), by innermost library")
-    for key, share in profile["by_leaf"].items():
-        print(f"     {share:6.1%}  {key}")
-    print("   by request step (inclusive, overlapping)")
-    for key, share in profile["by_step_inclusive"].items():
-        print(f"     {share:6.1%}  {key}")
-
-
 def _terminate(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)  # runs the clean-up in main's finally
 
@@ -202,19 +175,28 @@ def main() -> int:
     recorder = None
     if args.profile:
         recorder = pyspy.Recorder(pyspy.ensure_pyspy(), args.profile, gil=not args.profile_active)
-    database = Database(args.database_url, args.database_name)
+    database: Database | SqliteDatabase
+    if args.database_url.startswith("sqlite"):
+        database = SqliteDatabase(args.database_url)
+    else:
+        database = Database(args.database_url, args.database_name)
     work = Path(tempfile.mkdtemp(prefix="ehoks-bench-"))
-    results: dict[str, Any] = {"machine": machine(), "wrk": wrkload.wrk_version(wrk)}
+    results: dict[str, Any] = {"machine": machine(), "wrk": wrkload.wrk_version(wrk), "runs": {}}
     threads, m = args.wrk_threads, args.concurrency
+    most = max(args.instances)
     learners = Learners()
-    warm_quota, warm_ids = post_plan(learners, args.warmup, threads, m)
-    quota, main_ids = post_plan(learners, args.hoks, threads, m)
+    # Bodies are planned for the largest number of instances (wrk threads per instance); a run
+    # with fewer deals the same bodies over fewer wrk processes.
+    _, warm_ids = post_plan(learners, args.warmup, threads * most, m)
+    quota, main_ids = post_plan(learners, args.hoks, threads * most, m)
+    counted = learners.take(3)  # the statement count's own creates (two warm, one counted)
+    creates = quota * threads * most
     results["config"] = {
-        "hoks": quota * threads, "concurrency": m, "workers": args.workers,
+        "hoks": creates, "concurrency": m, "workers": args.workers, "instances": args.instances,
         "read_seconds": args.read_seconds, "wrk_threads": threads, "warmup": args.warmup,
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
     }  # fmt: skip
-    server: Server | None = None
+    servers: instances.Servers | None = None
     watch: procstats.ServerWatch | None = None
     results["background_cores_busy"] = round(background_load(), 2)
     print(
@@ -231,79 +213,49 @@ def main() -> int:
             "max": max(main_sizes),
         }  # fmt: skip
         print(f"mean HOKS body: {results['body_bytes']['mean']} bytes (compact JSON)")
-        wrkload.write_post_files(work / "warm", [bodies[i] for i in warm_ids], threads)
-        wrkload.write_post_files(work / "create", [bodies[i] for i in main_ids], threads)
         workload.write_registry(work / "registry", learners.next)
-
-        database.recreate()
-        results["postgres"] = {"version": database.server_version(), **database.settings()}
-        env = {
-            **os.environ,
-            "EHOKS_DATABASE_URL": database.sqlalchemy_url,
-            "EHOKS_TOKEN_TTL_SECONDS": "86400",
-        }
-        started = time.perf_counter()
-        run_cli(env, "db", "upgrade")
-        run_cli(env, "registry", "import", str(work / "registry"))
-        results["setup_seconds"] = round(time.perf_counter() - started, 1)
-        print(f"database ready (upgrade + registry import) in {results['setup_seconds']} s")
-
-        server = Server(env, args.workers, work / "server.log")
-        server.start()
-        watch = procstats.ServerWatch(server.pid).start()
-        token = server.token()
-        print(f"server up on {server.base_url}: pid {server.pid}, workers {server.worker_pids()}")
-        common = {
-            "wrk": wrk, "base_url": server.base_url, "path": API, "token": token,
-            "threads": threads, "connections": m,
-        }  # fmt: skip
-        wrkload.run(**common, mode="post", data_dir=work / "warm", seconds=300,
-                    quota_per_thread=warm_quota)  # fmt: skip
-        results["create"] = run_phase(
-            "create", database, server, watch, recorder, **common, mode="post",
-            data_dir=work / "create", seconds=3600, quota_per_thread=quota,
-        )  # fmt: skip
-        ids = [int(row[0]) for row in database.query("SELECT id FROM hoks ORDER BY id")]
-        results["hoks_rows"] = len(ids)
-        wrkload.write_get_file(work / "read", ids)
-        wrkload.run(**common, mode="get", data_dir=work / "read", seconds=2)
-        for name, path in (("floor: no-DB page", DOC), ("floor: healthcheck", HEALTH)):
-            results[name] = run_phase(
-                name, database, server, watch, None, **{**common, "path": path}, mode="fixed",
-                data_dir=work / "read", seconds=min(5.0, args.read_seconds),
-            )  # fmt: skip
-        results["read"] = run_phase(
-            "read", database, server, watch, recorder, **common, mode="get", data_dir=work / "read",
-            seconds=args.read_seconds,
-        )  # fmt: skip
-        watch.stop()
-        results["server_memory"] = {
-            "peak_rss_sum_mib": round(watch.peak_rss / 2**20, 1),
-            "sum_of_process_peaks_mib": round(watch.peak_hwm_sum() / 2**20, 1),
-            "processes": watch.peak_processes,
-        }
-        memory = results["server_memory"]
-        print(
-            f"\nserver peak RSS (sum over {watch.peak_processes} processes, sampled every"
-            f" 0.2 s): {memory['peak_rss_sum_mib']} MiB"
-            f" (sum of each process's VmHWM: {memory['sum_of_process_peaks_mib']} MiB)"
-        )
-        server.stop()
+        for n in args.instances:
+            print(f"\n##### {n} instance(s) of `ehoks serve --workers {args.workers}`", flush=True)
+            _write_bodies(work, "warm", [bodies[i] for i in warm_ids], n, most, threads)
+            _write_bodies(work, "create", [bodies[i] for i in main_ids], n, most, threads)
+            database.recreate()
+            results["database"] = {"version": database.server_version(), **database.settings()}
+            env = {
+                **os.environ,
+                "EHOKS_DATABASE_URL": database.sqlalchemy_url,
+                "EHOKS_TOKEN_TTL_SECONDS": "86400",
+            }
+            started = time.perf_counter()
+            run_cli(env, "db", "upgrade")
+            run_cli(env, "registry", "import", str(work / "registry"))
+            print(f"database ready (upgrade + registry import) in"
+                  f" {time.perf_counter() - started:.1f} s")  # fmt: skip
+            servers = instances.Servers(env, n, args.workers, work, args.server)
+            servers.start()
+            watch = procstats.ServerWatch(servers.pids).start()
+            token = servers.token()
+            print(f"servers up on {servers.base_urls}: workers {servers.worker_pids()}")
+            run = _run_phases(args, database, servers, watch, recorder, wrk, token, work, n,
+                              quota * most // n)  # fmt: skip
+            watch.stop()
+            run["server_memory"] = _memory(servers, watch)
+            servers.stop()
+            servers = None
+            run["statements"] = _count_statements(database, token, counted)
+            results["runs"][n] = run
 
         if not args.skip_raw:
-            results["raw"] = raw(database, bodies, main_ids[: quota * threads], m)
-            ratio = results["create"]["per_second"] / results["raw"]["parallel"]["per_second"]
-            results["api_to_raw_ratio"] = round(ratio, 3)
-            print(f"API creates/s / raw inserts/s (both M={m}): {ratio:.2f}")
+            results["raw"] = raw(database, bodies, main_ids[:creates], m)
+        report.print_table(results["runs"], results.get("raw"))
     except BaseException:
-        if server is not None:
-            print(f"--- server log tail ---\n{server.log_tail()}", file=sys.stderr)
+        if servers is not None:
+            print(f"--- server log tail ---\n{servers.log_tail()}", file=sys.stderr)
         raise
     finally:
         if watch is not None:
             watch.stop()
-        if server is not None:
-            server.stop()
+        if servers is not None:
+            servers.stop()
         if not args.keep_database:
             database.drop()
         shutil.rmtree(work, ignore_errors=True)
@@ -313,23 +265,111 @@ def main() -> int:
     return 0
 
 
-def raw(database: Database, bodies: dict[int, bytes], ids: list[int], m: int) -> dict[str, Any]:
+def _write_bodies(
+    work: Path, name: str, bodies: list[bytes], n: int, most: int, threads: int
+) -> None:
+    """Deal the bodies to ``n`` instances' wrk threads (``threads`` each), all of them."""
+    for old in (work / name).glob("*/bodies-*.ndjson"):
+        old.unlink()
+    share = -(-len(bodies) // n)
+    for i in range(n):
+        wrkload.write_post_files(work / name / str(i), bodies[i * share : (i + 1) * share], threads)
+
+
+def _run_phases(
+    args: argparse.Namespace,
+    database: Database | SqliteDatabase,
+    servers: instances.Servers,
+    watch: procstats.ServerWatch,
+    recorder: pyspy.Recorder | None,
+    wrk: str,
+    token: str,
+    work: Path,
+    n: int,
+    quota_per_thread: int,
+) -> dict[str, Any]:
+    """Warm-up, creates, floors and reads against ``n`` instances."""
+    threads = args.wrk_threads
+    common = {"wrk": wrk, "path": API, "token": token, "threads": threads,
+              "connections": args.concurrency}  # fmt: skip
+    warm_quota = -(-args.warmup // (threads * n))
+    instances.run(servers.base_urls, [work / "warm" / str(i) for i in range(n)], **common,
+                  mode="post", seconds=300, quota_per_thread=warm_quota)  # fmt: skip
+    run: dict[str, Any] = {}
+    run["create"] = run_phase(
+        "create", database, servers, watch, recorder, work / "create", **common, mode="post",
+        seconds=3600, quota_per_thread=quota_per_thread,
+    )  # fmt: skip
+    ids = [int(row[0]) for row in database.query("SELECT id FROM hoks ORDER BY id")]
+    run["hoks_rows"] = len(ids)
+    for i in range(n):
+        wrkload.write_get_file(work / "read" / str(i), ids)
+    dirs = [work / "read" / str(i) for i in range(n)]
+    instances.run(servers.base_urls, dirs, **common, mode="get", seconds=2)
+    for name, path in (("floor: no-DB page", DOC), ("floor: healthcheck", HEALTH)):
+        run[name] = run_phase(
+            name, database, servers, watch, None, work / "read", **{**common, "path": path},
+            mode="fixed", seconds=min(5.0, args.read_seconds),
+        )  # fmt: skip
+    run["read"] = run_phase(
+        "read", database, servers, watch, recorder, work / "read", **common, mode="get",
+        seconds=args.read_seconds,
+    )  # fmt: skip
+    return run
+
+
+def _memory(servers: instances.Servers, watch: procstats.ServerWatch) -> dict[str, Any]:
+    peaks = [round(b / 2**20, 1) for b in servers.worker_peaks()]
+    memory = {
+        "peak_rss_sum_mib": round(watch.peak_rss / 2**20, 1),
+        "sum_of_process_peaks_mib": round(watch.peak_hwm_sum() / 2**20, 1),
+        "processes": watch.peak_processes,
+        "worker_peaks_mib": peaks,
+    }
+    print(
+        f"\nserver peak RSS (sum over {watch.peak_processes} processes, sampled every 0.2 s):"
+        f" {memory['peak_rss_sum_mib']} MiB (sum of each process's VmHWM:"
+        f" {memory['sum_of_process_peaks_mib']} MiB); each worker's VmHWM: {peaks} MiB"
+    )
+    return memory
+
+
+def _count_statements(
+    database: Database | SqliteDatabase, token: str, learners: list[int]
+) -> dict[str, Any]:
+    """One create and one read in-process, their statements counted (``statement_count``)."""
+    command = [sys.executable, str(Path(__file__).with_name("statement_count.py")),
+               "--database-url", database.sqlalchemy_url, "--token", token,
+               "--learners", *map(str, learners)]  # fmt: skip
+    answer = subprocess.run(command, capture_output=True, text=True, check=False)
+    if answer.returncode != 0:
+        print(f"statement count failed:\n{answer.stderr[-2000:]}", file=sys.stderr)
+        return {}
+    counts: dict[str, Any] = json.loads(answer.stdout.strip().splitlines()[-1])
+    print(f"SQL statements (one create, one read, by purpose): {counts}")
+    return counts
+
+
+def raw(
+    database: Database | SqliteDatabase, bodies: dict[int, bytes], ids: list[int], m: int
+) -> dict[str, Any]:
     rows = raw_baseline.rows_of(
         [bodies[i] for i in ids], [workload.learner(i) for i in ids], workload.OPPILAITOS
     )
-    parallel = raw_baseline.parallel(database.conninfo, rows, m)
+    module: Any = sqlite_db if isinstance(database, SqliteDatabase) else raw_baseline
+    parallel = module.parallel(database.conninfo, rows, m)
     lat = parallel["latency_ms"]
     print(
         f"\n== raw baseline: {parallel['rows']} INSERTs from {m} connections, one transaction"
         f" each: {parallel['per_second']:.1f}/s  (p50 {lat['p50']} p95 {lat['p95']}"
         f" p99 {lat['p99']} ms)  errors {len(parallel['errors'])}"
     )
-    batch = raw_baseline.executemany(database.conninfo, rows)
+    batch = module.executemany(database.conninfo, rows)
     print(
         f"   raw executemany, 1 connection, 1 transaction: {batch['per_second']:.1f} rows/s"
         f" ({batch['seconds']} s)"
     )
-    raw_baseline.drop(database.conninfo)
+    module.drop(database.conninfo)
     return {"parallel": parallel, "executemany": batch}
 
 

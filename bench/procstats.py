@@ -129,8 +129,9 @@ class ServerWatch:
     """Samples the server's process tree every ``interval`` seconds in a background thread:
     the peak of the summed RSS, and CPU snapshots for phases."""
 
-    def __init__(self, root_pid: int, interval: float = 0.2) -> None:
-        self.root_pid = root_pid
+    def __init__(self, root_pid: int | list[int], interval: float = 0.2) -> None:
+        # Several roots: several server instances, counted together.
+        self.root_pids = root_pid if isinstance(root_pid, list) else [root_pid]
         self.interval = interval
         self.peak_rss = 0
         self.peak_processes = 0
@@ -152,8 +153,11 @@ class ServerWatch:
             self.sample()
             self._stop.wait(self.interval)
 
+    def _pids(self) -> list[int]:
+        return [pid for root in self.root_pids for pid in tree(root)]
+
     def sample(self) -> None:
-        pids = tree(self.root_pid)
+        pids = self._pids()
         total = sum(rss(pid) for pid in pids)
         with self._lock:
             self.peak_rss = max(self.peak_rss, total)
@@ -164,7 +168,7 @@ class ServerWatch:
 
     def peak_hwm_sum(self) -> int:
         """Sum over the current processes of each one's own peak RSS (an upper bound)."""
-        return sum(hwm(pid) for pid in tree(self.root_pid))
+        return sum(hwm(pid) for pid in self._pids())
 
     def snapshot(self) -> CpuSnapshot:
         self.sample()

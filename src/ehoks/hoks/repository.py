@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,18 @@ from ehoks.hoks.models import (
     IdempotencyKey,
 )
 from ehoks.hoks.projections import naytto_rows, tyopaikkajakso_rows
+
+_HOKS = cast(Table, Hoks.__table__)
+_TYOPAIKKAJAKSO = cast(Table, HoksTyopaikkajakso.__table__)
+_NAYTTO = cast(Table, HoksNaytto.__table__)
+_INSERTED = tuple(column.key for column in _HOKS.columns if column.key != "id")
+
+
+def _insert_for(session: Session) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (both engines do)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert
+    return sqlite_insert
 
 
 class HoksRepository:
@@ -52,17 +66,28 @@ class HoksRepository:
         ).first()
 
     def add(self, hoks: Hoks) -> Hoks:
-        """Insert a new HOKS with its projections. A concurrent create for the same study right
-        loses on the UNIQUE constraint and gets the original's error."""
-        existing = self.get_by_opiskeluoikeus(hoks.opiskeluoikeus_oid)
-        if existing is not None:
-            raise ArchivedHoksExists() if existing.deleted_at else HoksAlreadyExists()
-        # No savepoint: a lost race ends the whole request (and its transaction) anyway.
+        """Insert a new HOKS with its projections. One statement in the usual case: ``INSERT …
+        ON CONFLICT (opiskeluoikeus_oid) DO NOTHING RETURNING id``; only when the study right
+        already has a HOKS is it read, to give the original's error (archived or not). A
+        concurrent create for the same study right waits for the first one's commit on the
+        unique index and then finds its row the same way.
+
+        Core, not the ORM unit of work: the row is written as given and ``hoks`` (not added to
+        the session) gets its id; the caller uses it only for ids and the audit event."""
+        values = {key: getattr(hoks, key) for key in _INSERTED}
         try:
-            self.session.add(hoks)
-            self.session.flush()
-        except IntegrityError as exc:
+            new_id = self.session.execute(
+                _insert_for(self.session)(_HOKS)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["opiskeluoikeus_oid"])
+                .returning(_HOKS.c.id)
+            ).scalar()
+        except IntegrityError as exc:  # another unique key (eid): a lost race all the same
             raise HoksAlreadyExists() from exc
+        if new_id is None:
+            existing = self.get_by_opiskeluoikeus(hoks.opiskeluoikeus_oid)
+            raise ArchivedHoksExists() if existing and existing.deleted_at else HoksAlreadyExists()
+        hoks.id = int(new_id)
         self._insert_projections(hoks.id, hoks.document)
         return hoks
 
@@ -163,12 +188,14 @@ class HoksRepository:
         return [(row[0], row[1]) for row in self.session.execute(statement.order_by(Hoks.id))]
 
     def _insert_projections(self, hoks_id: int, document: dict[str, Any]) -> None:
+        # Into the tables, not the mapped classes: plain Core executemany, without the ORM's
+        # bulk-insert machinery (nothing here needs an ORM object back).
         jaksot = tyopaikkajakso_rows(hoks_id, document)
         if jaksot:
-            self.session.execute(insert(HoksTyopaikkajakso), jaksot)
+            self.session.execute(insert(_TYOPAIKKAJAKSO), jaksot)
         nayttot = naytto_rows(hoks_id, document)
         if nayttot:
-            self.session.execute(insert(HoksNaytto), nayttot)
+            self.session.execute(insert(_NAYTTO), nayttot)
 
     # Idempotency keys of POST /hoks
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,16 +24,23 @@ class OppijaIndexRepository:
         return self.session.get(IndexOpiskeluoikeus, oid)
 
     def upsert(
-        self, model: type[IndexOppija] | type[IndexOpiskeluoikeus], values: dict[str, Any]
+        self,
+        model: type[IndexOppija] | type[IndexOpiskeluoikeus],
+        values: dict[str, Any] | list[dict[str, Any]],
     ) -> None:
-        """Insert the row or overwrite it, in one statement (both engines know ON CONFLICT):
-        this runs on every HOKS write, where a read-then-write would cost two round trips."""
+        """Insert the rows or overwrite them, in one statement (both engines know ON CONFLICT):
+        this runs on every HOKS write, where a read-then-write would cost two round trips.
+        Several rows (all with the same keys) go in one multi-row ``VALUES``."""
+        rows = values if isinstance(values, list) else [values]
+        if not rows:
+            return
         dialect = self.session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(model).values(**values)
+        # The table, not the mapped class: a plain Core statement, without the ORM's bulk path.
+        statement = insert(cast(Table, model.__table__)).values(rows)
         statement = statement.on_conflict_do_update(
             index_elements=["oid"],
-            set_={key: statement.excluded[key] for key in values if key != "oid"},
+            set_={key: statement.excluded[key] for key in rows[0] if key != "oid"},
         )
         self.session.execute(statement)
 

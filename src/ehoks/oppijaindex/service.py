@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -49,19 +50,21 @@ def fetch_input(
 
 
 def store(session: Session, data: IndexInput, *, now: datetime) -> None:
-    """Upsert the learner, the study right and its procured-training study rights."""
+    """Upsert the learner, then the study right and its procured-training study rights (one
+    statement for all of those)."""
     repository = OppijaIndexRepository(session)
     if data.henkilo is not None:
         _upsert_oppija(repository, data.henkilo, now=now)
-    _upsert_opiskeluoikeus(repository, data.opiskeluoikeus, data.oppija_oid, now=now)
-    for included in data.hankintakoulutukset:
-        _upsert_opiskeluoikeus(
-            repository,
-            included,
-            data.oppija_oid,
-            now=now,
-            hankintakoulutus_of=data.opiskeluoikeus.oid,
+    rows = [_opiskeluoikeus_row(data.opiskeluoikeus, data.oppija_oid, now=now)]
+    rows.extend(
+        _opiskeluoikeus_row(
+            included, data.oppija_oid, now=now, hankintakoulutus_of=data.opiskeluoikeus.oid
         )
+        for included in data.hankintakoulutukset
+    )
+    # One row per study right (PostgreSQL refuses to update a row twice in one statement); a
+    # later row wins, as consecutive upserts did.
+    repository.upsert(IndexOpiskeluoikeus, list({row["oid"]: row for row in rows}.values()))
 
 
 def hankintakoulutukset(session: Session, opiskeluoikeus_oid: str) -> list[str]:
@@ -96,36 +99,32 @@ def _upsert_oppija(repository: OppijaIndexRepository, henkilo: Henkilo, *, now: 
     repository.upsert(IndexOppija, {"oid": henkilo.oid, "nimi": henkilo.nimi, "updated_at": now})
 
 
-def _upsert_opiskeluoikeus(
-    repository: OppijaIndexRepository,
+def _opiskeluoikeus_row(
     opiskeluoikeus: Opiskeluoikeus,
     oppija_oid: str,
     *,
     now: datetime,
     hankintakoulutus_of: str | None = None,
-) -> None:
-    """Write the study right's row as Koski describes it now; ``updated_at`` is when the index
-    last heard of it from Koski."""
+) -> dict[str, Any]:
+    """The study right's row as Koski describes it now; ``updated_at`` is when the index last
+    heard of it from Koski."""
     viimeisin = opiskeluoikeus.viimeisin_tila
-    repository.upsert(
-        IndexOpiskeluoikeus,
-        {
-            "oid": opiskeluoikeus.oid,
-            "oppija_oid": oppija_oid,
-            "oppilaitos_oid": opiskeluoikeus.oppilaitos_oid,
-            "koulutustoimija_oid": opiskeluoikeus.koulutustoimija_oid,
-            "tutkinto_nimi": opiskeluoikeus.tutkinto_nimi,
-            "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
-            "alkamispaiva": opiskeluoikeus.alkamispaiva,
-            "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
-            "tila": viimeisin[1] if viimeisin else None,
-            "tila_alku": viimeisin[0] if viimeisin else None,
-            "hankintakoulutus_opiskeluoikeus_oid": hankintakoulutus_of,
-            "hankintakoulutus_jarjestaja_oid": (
-                opiskeluoikeus.sisaltyy_oppilaitos_oid if hankintakoulutus_of else None
-            ),
-            # Koski answered for it just now, so it is not missing (any more).
-            "koski404": False,
-            "updated_at": now,
-        },
-    )
+    return {
+        "oid": opiskeluoikeus.oid,
+        "oppija_oid": oppija_oid,
+        "oppilaitos_oid": opiskeluoikeus.oppilaitos_oid,
+        "koulutustoimija_oid": opiskeluoikeus.koulutustoimija_oid,
+        "tutkinto_nimi": opiskeluoikeus.tutkinto_nimi,
+        "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
+        "alkamispaiva": opiskeluoikeus.alkamispaiva,
+        "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
+        "tila": viimeisin[1] if viimeisin else None,
+        "tila_alku": viimeisin[0] if viimeisin else None,
+        "hankintakoulutus_opiskeluoikeus_oid": hankintakoulutus_of,
+        "hankintakoulutus_jarjestaja_oid": (
+            opiskeluoikeus.sisaltyy_oppilaitos_oid if hankintakoulutus_of else None
+        ),
+        # Koski answered for it just now, so it is not missing (any more).
+        "koski404": False,
+        "updated_at": now,
+    }

@@ -42,12 +42,40 @@ class _LocalRegistry:
 
 
 class LocalKoski(_LocalRegistry):
+    """Study rights. A create reads the study right named in the body and then every study
+    right of its learner; the first read fetches both in one statement and keeps the learner's
+    rows for the second, once, for at most ``SIBLINGS_TTL_SECONDS`` (a registry answer is
+    reference data, as cacheable as the HTTP registries' answers)."""
+
+    SIBLINGS_TTL_SECONDS = 5.0
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._siblings: TTLCache[str, list[tuple[dict[str, Any], str | None]]] = TTLCache(
+            maxsize=256, ttl=self.SIBLINGS_TTL_SECONDS
+        )
+        self._lock = threading.Lock()
+
     def get_opiskeluoikeus(self, oid: str) -> Opiskeluoikeus | None:
         with self._sessions() as session:
-            row = RegistryRepository(session).get(KoskiOpiskeluoikeus, oid)
-            return None if row is None else opiskeluoikeus_from_koski(row.document, row.oppija_oid)
+            rows = [
+                (row.oid, row.document, row.oppija_oid)
+                for row in RegistryRepository(session).opiskeluoikeus_with_siblings(oid)
+            ]
+        found = next(((doc, oppija) for row_oid, doc, oppija in rows if row_oid == oid), None)
+        if found is None:
+            return None
+        document, oppija_oid = found
+        if oppija_oid is not None:
+            with self._lock:
+                self._siblings[oppija_oid] = [(doc, learner) for _, doc, learner in rows]
+        return opiskeluoikeus_from_koski(document, oppija_oid)
 
     def get_oppijan_opiskeluoikeudet(self, oppija_oid: str) -> list[Opiskeluoikeus] | None:
+        with self._lock:
+            remembered = self._siblings.pop(oppija_oid, None)
+        if remembered is not None:
+            return [opiskeluoikeus_from_koski(doc, learner) for doc, learner in remembered]
         with self._sessions() as session:
             repository = RegistryRepository(session)
             rows = repository.opiskeluoikeudet_of(oppija_oid)

@@ -53,6 +53,24 @@ class RegistryRepository:
             )
         )
 
+    def opiskeluoikeus_with_siblings(self, oid: str) -> list[KoskiOpiskeluoikeus]:
+        """The study right ``oid`` and every other study right of its learner, in one
+        statement (a create reads both: the one named in the body, then the learner's)."""
+        learner = (
+            select(KoskiOpiskeluoikeus.oppija_oid)
+            .where(KoskiOpiskeluoikeus.oid == oid)
+            .scalar_subquery()
+        )
+        return list(
+            self.session.scalars(
+                select(KoskiOpiskeluoikeus)
+                .where(
+                    (KoskiOpiskeluoikeus.oid == oid) | (KoskiOpiskeluoikeus.oppija_oid == learner)
+                )
+                .order_by(KoskiOpiskeluoikeus.oid)
+            )
+        )
+
     def slave_oids_of(self, master_oid: str) -> list[str]:
         return list(
             self.session.scalars(

@@ -1,0 +1,146 @@
+"""How many SQL statements a HOKS create and read send (issue 12, item 5): a count, not a
+time, so a change that adds a round trip to the hot path shows here (docs/performance.md,
+"Issue 12: one request path").
+
+Counted on every engine's cursor of the process: the request's own connection, the registry
+lookups' and the read audit appender's. ``BEGIN``/``COMMIT``/``ROLLBACK`` are not statements
+here (psycopg sends BEGIN with the first statement; SQLite's is our own ``BEGIN IMMEDIATE``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from tests.conftest import API
+from tests.factories import OPH, hoks_body, koski_opiskeluoikeus
+
+# The request's own statements, by purpose. A create: the client's active check, the Koski
+# study right (with the learner's other study rights in the same statement), the learner from
+# ONR (the organisation path is cached), then the write transaction: INSERT hoks … ON CONFLICT
+# RETURNING id, the two projections (one executemany each), the learner and the study right
+# in the index (INSERT … ON CONFLICT each).
+CREATE = {"client": 1, "registry": 2, "write": 5}
+# A read: the client's active check and the HOKS.
+GET = {"client": 1, "read": 1}
+# The audit append: chain head and insert; PostgreSQL takes the chain lock first. A create
+# appends in its own transaction; reads share one appender transaction per batch.
+AUDIT = {"sqlite": 2, "postgresql": 3}
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        text = " ".join(statement.split())
+        if not text.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            seen.append(text)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def _kind(statement: str) -> str:
+    upper = statement.upper()
+    # The read audit's SQLite spool (its own file; PRAGMAs when it is first opened) is audit.
+    if (
+        "AUDIT_EVENT" in upper
+        or "PG_ADVISORY_XACT_LOCK(%(KEY)S)" in upper
+        or "SPOOL" in upper
+        or upper.startswith("PRAGMA")
+    ):
+        return "audit"
+    if "SERVICE_CLIENT" in upper:
+        return "client"
+    if "REGISTRY_" in upper:
+        return "registry"
+    return "write" if upper.startswith("INSERT") else "read"
+
+
+def _by_kind(seen: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for statement in seen:
+        kind = _kind(statement)
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+@pytest.fixture
+def headers(client, clients, world):
+    headers = clients.headers(OPH)
+    # Warm every cache (the organisation path, compiled statements) with a first create.
+    warm = world.add_oppija("warm")
+    assert client.post(f"{API}/hoks", json=hoks_body(*warm), headers=headers).status_code == 200
+    return headers
+
+
+def test_a_create_sends_a_fixed_small_number_of_statements(client, headers, world, db):
+    learner = world.add_oppija("create")
+    with statements() as seen:
+        response = client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers)
+    assert response.status_code == 200, response.text
+    assert _by_kind(seen) == {**CREATE, "audit": AUDIT[db.dialect.name]}, seen
+
+
+def test_a_create_with_procured_training_writes_its_index_rows_in_one_statement(
+    client, headers, world, db
+):
+    oppija, oo = world.add_oppija("procured")
+    included = "1.2.246.562.15.10000000009"
+    world.add_oppija(
+        "procured",
+        oid=oppija,
+        opiskeluoikeudet=[
+            koski_opiskeluoikeus(
+                oid=included,
+                oppilaitos=world.oppilaitos_3,
+                koulutustoimija=world.koulutustoimija_2,
+                sisaltyy={"oid": oo, "oppilaitos": {"oid": world.oppilaitos_3}},
+            )
+        ],
+    )
+    with statements() as seen:
+        response = client.post(f"{API}/hoks", json=hoks_body(oppija, oo), headers=headers)
+    assert response.status_code == 200, response.text
+    assert _by_kind(seen) == {**CREATE, "audit": AUDIT[db.dialect.name]}, seen
+
+
+def test_a_read_sends_one_statement_of_its_own_and_a_shared_audit_append(
+    client, headers, world, db
+):
+    learner = world.add_oppija("read")
+    hoks_id = client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers).json()["meta"][
+        "id"
+    ]
+    with statements() as seen:
+        response = client.get(f"{API}/hoks/{hoks_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    kinds = _by_kind(seen)
+    assert {kind: n for kind, n in kinds.items() if kind != "audit"} == GET, seen
+    if db.dialect.name == "postgresql":
+        assert kinds["audit"] == AUDIT["postgresql"], seen
+    else:
+        # On SQLite the appender commits to its spool instead when a writer holds the lock for
+        # a moment (audit.spool), which a loaded machine sometimes makes happen here.
+        assert kinds["audit"] >= 1, seen
+
+
+def test_a_create_for_a_study_right_with_a_hoks_reads_it_only_on_conflict(
+    client, headers, world, db
+):
+    learner = world.add_oppija("twice")
+    assert client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers).status_code == 200
+    with statements() as seen:
+        response = client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers)
+    assert response.status_code == 400, response.text
+    kinds = _by_kind(seen)
+    # The INSERT that found the conflict, then the read of the existing HOKS for the error.
+    assert kinds["write"] == CREATE["write"] - 4
+    assert kinds["read"] == 1
