@@ -206,7 +206,7 @@ def main() -> int:
         settings = load_settings(database_url=database.sqlalchemy_url)
         app = create_app(settings)
         state = app.state.ehoks
-        deps = state.deps
+        deps = state.runtime.context()
         counts = Counts(state.engine)
         with state.write_sessions.begin() as session:
             client = access_service.create_client(

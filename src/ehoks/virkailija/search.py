@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser, privileges_on
+from ehoks.context import UseCase
 from ehoks.errors import NotFound
 from ehoks.hoks.schemas.primitives import is_oppija_oid
-from ehoks.hoks.service.common import Deps
 from ehoks.registries.ports import OrganisaatioPort
 from ehoks.virkailija.repository import (
     AnyRow,
@@ -197,7 +197,7 @@ class Sivu:
 def search(
     session: Session,
     actor: OfficialActor,
-    deps: Deps,
+    deps: UseCase,
     *,
     organisaatio_oid: str,
     ehdot: Ehdot,

@@ -122,7 +122,7 @@ def http_settings(database_url: str, fake: FakeRegistryServer) -> Settings:
 @pytest.fixture
 def http_client(db, http_settings: Settings) -> Iterator[TestClient]:
     app = create_app(http_settings, engine=db)
-    deps = app.state.ehoks.deps
+    deps = app.state.ehoks.runtime.context()
     assert isinstance(deps.registries.koski, HttpKoski)
     assert isinstance(deps.registries.organisaatio, HttpOrganisaatio)
     with TestClient(app) as test_client:

@@ -1,8 +1,10 @@
 """HOKS use cases. Routes and the CLI call these; they never commit."""
 
-from ehoks.hoks.service.common import Deps, etag
+from ehoks.hoks.service.common import etag
 from ehoks.hoks.service.documents import (
+    PreparedCreate,
     Written,
+    apply_create,
     create,
     get,
     get_by_opiskeluoikeus,
@@ -11,6 +13,8 @@ from ehoks.hoks.service.documents import (
     list_versions,
     paged,
     patch,
+    prepare_create,
+    prepare_write,
     replace,
     soft_delete,
     undo_soft_delete,
@@ -19,10 +23,11 @@ from ehoks.hoks.service.documents import (
 from ehoks.hoks.service.piecewise import PartView, add_part, delete_part, get_part, replace_part
 
 __all__ = [
-    "Deps",
     "PartView",
+    "PreparedCreate",
     "Written",
     "add_part",
+    "apply_create",
     "create",
     "delete_part",
     "etag",
@@ -34,6 +39,8 @@ __all__ = [
     "list_versions",
     "paged",
     "patch",
+    "prepare_create",
+    "prepare_write",
     "replace",
     "replace_part",
     "soft_delete",

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import itertools
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -22,7 +23,8 @@ from ehoks.access.policy import (
 )
 from ehoks.audit.diff import changes as document_changes
 from ehoks.audit.diff import soft_delete_changes, undo_delete_changes
-from ehoks.errors import ValidationFailed
+from ehoks.context import UseCase
+from ehoks.errors import RegistryUnavailable, ValidationFailed
 from ehoks.hoks.errors import (
     BodyIdMismatch,
     HoksNotFound,
@@ -41,7 +43,6 @@ from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import VipunenProjectionError, validate_hoks, vipunen_view
 from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
-    Deps,
     check_if_match,
     decide_on,
     fetch_opiskeluoikeus,
@@ -81,13 +82,15 @@ class Written:
     replayed: bool = False
 
 
-def get(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> tuple[Hoks, dict[str, Any]]:
+def get(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> tuple[Hoks, dict[str, Any]]:
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     deps.audit("read", hoks, access)
     return hoks, full_view(hoks)
 
 
-def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> list[dict[str, Any]]:
+def list_versions(
+    session: Session, actor: Actor, hoks_id: int, deps: UseCase
+) -> list[dict[str, Any]]:
     """The HOKS's versions, oldest first: who wrote each and when it was current."""
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     deps.audit("read", hoks, access, details={"versiot": True})
@@ -121,7 +124,7 @@ def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> l
 
 
 def get_version(
-    session: Session, actor: Actor, hoks_id: int, version: int, deps: Deps
+    session: Session, actor: Actor, hoks_id: int, version: int, deps: UseCase
 ) -> dict[str, Any]:
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     deps.audit("read", hoks, access, details={"versio": version})
@@ -134,7 +137,7 @@ def get_version(
 
 
 def get_by_opiskeluoikeus(
-    session: Session, actor: Actor, opiskeluoikeus_oid: str, deps: Deps
+    session: Session, actor: Actor, opiskeluoikeus_oid: str, deps: UseCase
 ) -> dict[str, Any]:
     if not is_opiskeluoikeus_oid(opiskeluoikeus_oid):
         raise ValidationFailed(
@@ -154,29 +157,39 @@ def request_hash(body: Any) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def create(
-    session: Session,
-    actor: Actor,
-    body: Any,
-    deps: Deps,
-    *,
-    virkailija: bool = False,
-    idempotency_key: str | None = None,
-    client_id: str | None = None,
-) -> Written:
-    """Create a HOKS (reference 4.5, with D16/D17 fixed: authorise first, always check that the
-    study right belongs to the learner). With an ``Idempotency-Key`` a retried request returns
-    the first result and never creates a second HOKS."""
+@dataclass(frozen=True)
+class PreparedCreate:
+    """What a create needs from the registries, asked before its transaction, and the body
+    validated against it."""
+
+    body: dict[str, Any]
+    document: dict[str, Any]
+    index_input: oppijaindex_service.IndexInput
+    virkailija: bool
+
+    @property
+    def opiskeluoikeus(self) -> Opiskeluoikeus:
+        return self.index_input.opiskeluoikeus
+
+
+def prepare_create(
+    actor: Actor, body: Any, deps: UseCase, *, virkailija: bool = False
+) -> PreparedCreate:
+    """The create's prepare phase (reference 4.5, with D16/D17 fixed: authorise first, always
+    check that the study right belongs to the learner): every registry lookup and check that
+    needs no database, outside any transaction."""
     body = require_object(body)
-    repository = HoksRepository(session)
     opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
     if opiskeluoikeus is not None:
         require_hoks_privilege(
             actor, "write", organisaatio_path(opiskeluoikeus.oppilaitos_oid, deps)
         )
-    today = today_in_finland()
     document = validate_hoks(
-        body, method="post", virkailija=virkailija, opiskeluoikeus=opiskeluoikeus, today=today
+        body,
+        method="post",
+        virkailija=virkailija,
+        opiskeluoikeus=opiskeluoikeus,
+        today=today_in_finland(),
     )
     # Validation guarantees a valid opiskeluoikeus-oid, so the lookup above has happened.
     assert opiskeluoikeus is not None
@@ -184,8 +197,23 @@ def create(
         deps.registries, opiskeluoikeus, document["oppija-oid"]
     )
     _check_for_create(document, index_input, deps)
+    return PreparedCreate(body, document, index_input, virkailija)
 
-    fingerprint = request_hash(body)
+
+def apply_create(
+    session: Session,
+    actor: Actor,
+    prepared: PreparedCreate,
+    deps: UseCase,
+    *,
+    idempotency_key: str | None = None,
+    client_id: str | None = None,
+) -> Written:
+    """The create's apply phase, in the write transaction: with an ``Idempotency-Key`` a
+    retried request returns the first result and never creates a second HOKS; else the HOKS,
+    its index rows and its audit event."""
+    repository = HoksRepository(session)
+    fingerprint = request_hash(prepared.body)
     if idempotency_key is not None and client_id is not None:
         repository.lock_idempotency_key(client_id, idempotency_key)
         previous = repository.get_idempotency_key(client_id, idempotency_key)
@@ -200,14 +228,17 @@ def create(
                 int(previous.response["id"]), int(previous.response["version"]), replayed=True
             )
 
+    # A copy: a second run of the apply phase (``context.registries``) starts from the same.
+    document = copy.deepcopy(prepared.document)
     assign_module_ids(document, None)
     now = now_utc()
+    opiskeluoikeus = prepared.opiskeluoikeus
     hoks = repository.add(
         Hoks(
             eid=str(uuid.uuid4()),
             oppilaitos_oid=opiskeluoikeus.oppilaitos_oid,
             koulutustoimija_oid=opiskeluoikeus.koulutustoimija_oid,
-            manuaalisyotto=virkailija,
+            manuaalisyotto=prepared.virkailija,
             document=document,
             version=1,
             created_at=now,
@@ -217,7 +248,7 @@ def create(
             **hoks_columns(document),
         )
     )
-    oppijaindex_service.store(session, index_input, now=now)
+    oppijaindex_service.store(session, prepared.index_input, now=now)
     deps.audit("create", hoks, writer_basis(actor), changes=document_changes(None, document))
     if idempotency_key is not None and client_id is not None:
         repository.add_idempotency_key(
@@ -233,7 +264,45 @@ def create(
     return Written(hoks.id, hoks.version)
 
 
-def validate_only(actor: Actor, body: Any, deps: Deps) -> None:
+def create(
+    session: Session,
+    actor: Actor,
+    body: Any,
+    deps: UseCase,
+    *,
+    virkailija: bool = False,
+    idempotency_key: str | None = None,
+    client_id: str | None = None,
+) -> Written:
+    """Both phases on the caller's own session, for callers that load data rather than serve
+    requests (the demo loader, test set-ups): their registries are local, no network."""
+    prepared = prepare_create(actor, body, deps, virkailija=virkailija)
+    return apply_create(
+        session, actor, prepared, deps, idempotency_key=idempotency_key, client_id=client_id
+    )
+
+
+def prepare_write(deps: UseCase, hoks_id: int, body: Any = None) -> None:
+    """The prepare phase of a write on a stored HOKS (PUT, PATCH, parts, deletes): ask the
+    registries now, outside any transaction, what the apply phase will ask — the study
+    right, the oppilaitos's organisation path, and ONR when the body changes the learner.
+    Nothing is decided here: the apply phase checks everything in its order on the locked
+    row, reading these answers; were the row to point elsewhere by then, what it still
+    needs is asked outside its transaction and the apply phase runs again (``context``)."""
+    with deps.read() as session:
+        hoks = HoksRepository(session).get(hoks_id, include_deleted=True)
+    if hoks is None:
+        return
+    with suppress(RegistryUnavailable):  # remembered; the apply phase answers 503 in order
+        organisaatio_path(hoks.oppilaitos_oid, deps)
+        deps.registries.koski.get_opiskeluoikeus(hoks.opiskeluoikeus_oid)
+        oppija = body.get("oppija-oid") if isinstance(body, dict) else None
+        if isinstance(oppija, str) and oppija != hoks.oppija_oid:
+            deps.registries.onr.get_master_oid(hoks.oppija_oid)
+            deps.registries.onr.get_henkilo(oppija)
+
+
+def validate_only(actor: Actor, body: Any, deps: UseCase) -> None:
     """``POST /validointi``: the create checks without storing anything."""
     body = require_object(body)
     opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
@@ -247,7 +316,7 @@ def replace(
     actor: Actor,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
     virkailija: bool = False,
@@ -270,7 +339,7 @@ def patch(
     actor: Actor,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
     virkailija: bool = False,
@@ -289,7 +358,7 @@ def _validated_update(
     actor: Actor,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     method: Literal["put", "patch"],
     *,
     if_match: str | None,
@@ -320,7 +389,7 @@ def store_document(
     hoks: Hoks,
     document: dict[str, Any],
     opiskeluoikeus: Opiskeluoikeus,
-    deps: Deps,
+    deps: UseCase,
     *,
     operation: str,
     part: str | None = None,
@@ -404,7 +473,7 @@ def paged(
     return {"last-id": last_id, "failed-ids": sorted(failed), "result": result}
 
 
-def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
+def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> Hoks:
     """Hide the HOKS from every read but the Vipunen feed; its study right stays reserved."""
     hoks, access = load_with_access(session, actor, hoks_id, "hoks_delete", deps, for_update=True)
     now = now_utc()
@@ -413,7 +482,7 @@ def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hok
     return hoks
 
 
-def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
+def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> Hoks:
     repository = HoksRepository(session)
     hoks = repository.get(hoks_id, for_update=True, include_deleted=True)
     if hoks is None or hoks.deleted_at is None:
@@ -424,7 +493,7 @@ def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -
     return hoks
 
 
-def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> None:
+def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> None:
     """Remove the HOKS, its history and projections for good (D8 fixed: nothing blocks it and
     nothing is left behind)."""
     repository = HoksRepository(session)
@@ -436,7 +505,7 @@ def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Non
     repository.hard_delete(hoks)
 
 
-def _opiskeluoikeus_of_body(body: dict[str, Any], deps: Deps) -> Opiskeluoikeus | None:
+def _opiskeluoikeus_of_body(body: dict[str, Any], deps: UseCase) -> Opiskeluoikeus | None:
     """The study right named in a create body, fetched before validation as the original does
     (an unknown one is a 400 even when the body has other errors). An absent or malformed OID
     is left for validation to report at its field."""
@@ -447,7 +516,7 @@ def _opiskeluoikeus_of_body(body: dict[str, Any], deps: Deps) -> Opiskeluoikeus 
 
 
 def _check_for_create(
-    document: dict[str, Any], index_input: oppijaindex_service.IndexInput, deps: Deps
+    document: dict[str, Any], index_input: oppijaindex_service.IndexInput, deps: UseCase
 ) -> None:
     """The study right must be the learner's (D17: always checked, against the learner's study
     rights in Koski, as the original's sure/oids lookup), or the learner's ONR master's."""
@@ -468,7 +537,7 @@ def _check_for_create(
 
 
 def _check_for_update(
-    hoks: Hoks, changes: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: Deps
+    hoks: Hoks, changes: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: UseCase
 ) -> None:
     if deps.settings.prevent_finished_opiskeluoikeus_updates and not opiskeluoikeus.is_active:
         raise OpiskeluoikeusNotActive(opiskeluoikeus.oid, update=True)

@@ -15,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
-from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context.request import State
 from ehoks.hoks.service.common import now_utc
 from ehoks.tyopaikka import linkit
 from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path
@@ -33,13 +34,13 @@ def send_link(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
     osa: Annotated[str, Form(max_length=36)] = "",
     arvioija: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    deps = state.deps.with_trail(trail)
-    with state.write(trail) as session:
-        prepared = linkit.prepare(
+    deps = ctx
+    prepared = ctx.write(
+        lambda session: linkit.prepare(
             session,
             actor,
             oppija_oid,
@@ -49,8 +50,10 @@ def send_link(
             arvioija_id=arvioija,
             now=now_utc(),
         )
+    )
     linkit.mail(state.auth.mailer, prepared)
-    with state.write(trail) as session:
-        linkit.record(session, actor, oppija_oid, prepared, deps, now=now_utc())
+    ctx.write(
+        lambda session: linkit.record(session, actor, oppija_oid, prepared, deps, now=now_utc())
+    )
     tail = f"/opiskelusuunnitelma?linkki={prepared.recipient.vastaanottaja}{SENT_ANCHOR}"
     return RedirectResponse(hoks_path(oppija_oid, hoks_id, tail), status_code=303)
