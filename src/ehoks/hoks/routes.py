@@ -237,6 +237,7 @@ def replace_hoks(
     ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
+    hoks_service.prepare_write(ctx, hoks_id, body)
     written = ctx.write(
         lambda session: hoks_service.replace(session, actor, hoks_id, body, ctx, if_match=if_match)
     )
@@ -258,6 +259,7 @@ def patch_hoks(
     ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
+    hoks_service.prepare_write(ctx, hoks_id, body)
     written = ctx.write(
         lambda session: hoks_service.patch(session, actor, hoks_id, body, ctx, if_match=if_match)
     )
@@ -321,6 +323,7 @@ def replace_hoks_part(
     ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
+    hoks_service.prepare_write(ctx, hoks_id)
     written = ctx.write(
         lambda session: hoks_service.replace_part(
             session,
@@ -349,6 +352,7 @@ def delete_hoks_part(
     ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
+    hoks_service.prepare_write(ctx, hoks_id)
     written = ctx.write(
         lambda session: hoks_service.delete_part(
             session, actor, hoks_id, module_id, ctx, if_match=if_match
@@ -417,6 +421,7 @@ def _added(
     ctx: UseCase,
     if_match: str | None,
 ) -> OrjsonResponse:
+    hoks_service.prepare_write(ctx, hoks_id)
     written, module_id = ctx.write(
         lambda session: hoks_service.add_part(
             session,

@@ -59,9 +59,10 @@ def onr_modify(
     ctx: ServiceContext,
 ) -> Response:
     require_oph_privilege(actor, "write")
+    answers = oppijaindex_service.ask_onr(ctx.registries, oid)
     ctx.write(
         lambda session: oppijaindex_service.onr_merge(
-            session, state.runtime.registries, oid, changed_by=actor.audit_id, now=now_utc()
+            session, answers, changed_by=actor.audit_id, now=now_utc()
         )
     )
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ehoks.context import UseCase
 from ehoks.hoks.repository import HoksRepository
 from ehoks.oppijaindex.errors import OppijaNotFound
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
@@ -76,35 +77,36 @@ class RefreshSummary:
     failed: list[str] = field(default_factory=list)
 
 
-def refresh(
-    session: Session,
-    registries: Registries,
-    *,
-    now: datetime,
-    oppija_oid: str | None = None,
-) -> RefreshSummary:
+def refresh(ctx: UseCase, *, now: datetime, oppija_oid: str | None = None) -> RefreshSummary:
     """Re-read from the registries every study right that has a HOKS (or one learner's):
-    names, organisations, procured training; flag study rights Koski no longer knows."""
+    names, organisations, procured training; flag study rights Koski no longer knows. The
+    registries are asked between a read of what to refresh and one write of it all."""
+    with ctx.read() as session:
+        pairs = HoksRepository(session).oppijat_and_opiskeluoikeudet(oppija_oid)
     summary = RefreshSummary()
-    repository = OppijaIndexRepository(session)
-    for oppija, opiskeluoikeus_oid in HoksRepository(session).oppijat_and_opiskeluoikeudet(
-        oppija_oid
-    ):
-        opiskeluoikeus = registries.koski.get_opiskeluoikeus(opiskeluoikeus_oid)
+    inputs: list[IndexInput] = []
+    for oppija, opiskeluoikeus_oid in pairs:
+        opiskeluoikeus = ctx.registries.koski.get_opiskeluoikeus(opiskeluoikeus_oid)
         if opiskeluoikeus is None:
-            row = repository.opiskeluoikeus(opiskeluoikeus_oid)
-            if row is not None:
-                row.koski404 = True
             summary.koski404.append(opiskeluoikeus_oid)
             continue
         try:
-            data = fetch_input(registries, opiskeluoikeus, oppija)
+            inputs.append(fetch_input(ctx.registries, opiskeluoikeus, oppija))
         except OppijaNotFound:
             log.warning("index refresh skipped %s: learner unknown to ONR", opiskeluoikeus_oid)
             summary.failed.append(opiskeluoikeus_oid)
-            continue
-        store(session, data, now=now)
-        summary.indexed += 1
+
+    def apply(session: Session) -> None:
+        repository = OppijaIndexRepository(session)
+        for opiskeluoikeus_oid in summary.koski404:
+            row = repository.opiskeluoikeus(opiskeluoikeus_oid)
+            if row is not None:
+                row.koski404 = True
+        for data in inputs:
+            store(session, data, now=now)
+
+    ctx.write(apply)
+    summary.indexed = len(inputs)
     return summary
 
 
@@ -115,15 +117,31 @@ class MergeSummary:
     moved_hoks_ids: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class OnrAnswers:
+    """What ONR says of a merged learner: the person and, unless itself a duplicate, its
+    duplicates (slaves). Asked before the merge's transaction."""
+
+    oid: str
+    henkilo: Henkilo
+    slaves: tuple[str, ...]
+
+
+def ask_onr(registries: Registries, oid: str) -> OnrAnswers:
+    henkilo = registries.onr.get_henkilo(oid)
+    if henkilo is None:
+        raise OppijaNotFound(oid)
+    slaves = () if henkilo.is_duplicate else tuple(registries.onr.get_slave_oids(oid))
+    return OnrAnswers(oid, henkilo, slaves)
+
+
 def onr_merge(
-    session: Session, registries: Registries, oid: str, *, changed_by: str, now: datetime
+    session: Session, answers: OnrAnswers, *, changed_by: str, now: datetime
 ) -> MergeSummary:
     """ONR merged duplicate learners into ``oid``: move every non-deleted HOKS and index row of
     its duplicates (slaves) to it, in the caller's one transaction (reference integrations 7.3).
     """
-    henkilo = registries.onr.get_henkilo(oid)
-    if henkilo is None:
-        raise OppijaNotFound(oid)
+    henkilo, oid = answers.henkilo, answers.oid
     summary = MergeSummary(master_oid=oid)
     repository = OppijaIndexRepository(session)
     indexed = repository.oppija(oid)
@@ -135,7 +153,7 @@ def onr_merge(
         log.warning("onr merge: the learner is itself a duplicate of another; nothing moved")
         return summary
     hoks_repository = HoksRepository(session)
-    for slave in registries.onr.get_slave_oids(oid):
+    for slave in answers.slaves:
         summary.slaves.append(slave)
         for hoks in hoks_repository.list_by_oppija(slave, for_update=True):
             document = {**hoks.document, "oppija-oid": oid}

@@ -24,7 +24,7 @@ from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.auth.people import Official, OfficialContext
 from ehoks.context import UseCase
 from ehoks.context.request import AppState, State
-from ehoks.hoks.service import etag
+from ehoks.hoks.service import etag, prepare_write
 from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import search, service
 from ehoks.virkailija.repository import Locale, OrderBy
@@ -189,6 +189,7 @@ def _update(
     method: Literal["put", "patch"],
     if_match: str | None,
 ) -> Response:
+    prepare_write(ctx, hoks_id, body)
     written = ctx.write(
         lambda session: service.update_hoks(
             session,
@@ -213,6 +214,7 @@ def shallow_delete(
     actor: Official, ctx: OfficialContext, oppija_oid: OppijaOid, hoks_id: HoksId
 ) -> OrjsonResponse:
     # The original's required body key ``oppilaitos-oid`` was never used; no body is read.
+    prepare_write(ctx, hoks_id)
     ctx.write(lambda session: service.shallow_delete(session, actor, oppija_oid, hoks_id, ctx))
     # No envelope, as the original.
     return OrjsonResponse({"success": hoks_id})
@@ -224,6 +226,7 @@ def shallow_delete(
     responses={**ok(bodies.EmptyEnvelope), **errors(404)},
 )
 def undo_shallow_delete(actor: Official, ctx: OfficialContext, hoks_id: HoksId) -> OrjsonResponse:
+    prepare_write(ctx, hoks_id)
     ctx.write(lambda session: service.undo_shallow_delete(session, actor, hoks_id, ctx))
     return envelope({})
 
@@ -234,5 +237,6 @@ def undo_shallow_delete(actor: Official, ctx: OfficialContext, hoks_id: HoksId) 
     responses={**ok(bodies.EmptyEnvelope), **errors(404)},
 )
 def hard_delete(actor: Official, ctx: OfficialContext, hoks_id: HoksId) -> OrjsonResponse:
+    prepare_write(ctx, hoks_id)
     ctx.write(lambda session: service.hard_delete(session, actor, hoks_id, ctx))
     return envelope({})

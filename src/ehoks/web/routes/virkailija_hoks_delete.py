@@ -15,6 +15,7 @@ from ehoks.access.errors import NotPermitted
 from ehoks.api.params import HoksId
 from ehoks.auth.people import Official, OfficialContext
 from ehoks.context.request import State, Trail
+from ehoks.hoks import service as hoks_service
 from ehoks.virkailija import plans
 from ehoks.virkailija import service as virkailija_service
 from ehoks.virkailija.service import (
@@ -88,6 +89,7 @@ def delete(
     ctx: OfficialContext,
 ) -> Response:
     try:
+        hoks_service.prepare_write(ctx, hoks_id)
         ctx.write(
             lambda session: virkailija_service.shallow_delete(
                 session, actor, oppija_oid, hoks_id, ctx
@@ -147,5 +149,6 @@ def restore(
     actor: Official,
     ctx: OfficialContext,
 ) -> Response:
+    hoks_service.prepare_write(ctx, hoks_id)
     ctx.write(lambda session: plans.restore(session, actor, oppija_oid, hoks_id, ctx))
     return RedirectResponse(hoks_path(oppija_oid, hoks_id, "?palautettu=1"), status_code=303)

@@ -249,6 +249,7 @@ def save_hoks(
         return render(request, state, actor, lomake)
     body = put_body(draft, view, hoks_id, lomake.koodit)
     try:
+        hoks_service.prepare_write(ctx, hoks_id, body)
         ctx.write(
             lambda session: virkailija.update_hoks(
                 session,
