@@ -12,7 +12,7 @@ second run rare; this makes a network call inside a transaction impossible.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from ehoks.errors import RegistryUnavailable
 from ehoks.registries.ports import (
@@ -80,6 +80,17 @@ class _RememberingPort:
             return self._memo.call(key, lambda: target(*args, **kwargs))
 
         return call
+
+
+P = TypeVar("P")
+
+
+def process_port(port: P) -> P:
+    """The process-wide port behind a use case's view of it: the key of a cache that outlives
+    the use case (``virkailija.search``'s institutions)."""
+    if isinstance(port, _RememberingPort):
+        return cast(P, port._port)
+    return port
 
 
 def remembering(registries: Registries, memo: RegistryMemo) -> Registries:

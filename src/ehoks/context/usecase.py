@@ -155,6 +155,11 @@ class UseCase:
             try:
                 return self._apply_once(apply, earlier)
             except Unprepared as missing:
+                # Only the port and method: the arguments are OIDs (personal data).
+                log.info(
+                    "a write asked %s.%s unprepared; its apply phase runs again",
+                    *missing.key[:2],
+                )
                 self._discard_attempt()
                 self._fetch_outside(missing, earlier)
             except Exception as exc:

@@ -94,7 +94,6 @@ def list_learner_hokses(
     actor: ServiceClient,
     ctx: ServiceContext,
 ) -> OrjsonResponse:
-    deps = ctx
     with ctx.read() as session:
-        plans = learner.readable_plans(session, actor, oppija_oid, deps)
-    return envelope(learner.list_view(plans, deps))
+        plans = learner.readable_plans(session, actor, oppija_oid, ctx)
+    return envelope(learner.list_view(plans, ctx))

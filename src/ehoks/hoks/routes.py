@@ -107,7 +107,6 @@ def create_hoks(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
     ctx: ServiceContext,
     idempotency_key: Annotated[
         str | None,

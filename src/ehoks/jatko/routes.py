@@ -72,8 +72,7 @@ def continuation_draft(
     actor: ServiceClient,
     ctx: ServiceContext,
 ) -> OrjsonResponse:
-    deps = ctx
     with ctx.read() as session:
-        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, deps)
-    draft = jatko.build(prepared, deps)
+        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, ctx)
+    draft = jatko.build(prepared, ctx)
     return envelope(draft.body, meta=draft.meta)

@@ -27,7 +27,7 @@ from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.auth.people import EmailUser, EmailUserContext, Student, StudentContext
 from ehoks.context import UseCase
-from ehoks.context.request import State, Trail
+from ehoks.context.request import State
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.limits import DB_INT_MAX
 from ehoks.sharing import schemas, service
@@ -213,7 +213,6 @@ def add_assessor(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
     ctx: ServiceContext,
 ) -> OrjsonResponse:
     def apply(session: Session) -> tuple[dict[str, Any], bool]:

@@ -1,11 +1,15 @@
 """HOKS use cases. Routes and the CLI call these; they never commit."""
 
 from ehoks.hoks.service.common import etag
-from ehoks.hoks.service.documents import (
+from ehoks.hoks.service.creation import (
     PreparedCreate,
-    Written,
     apply_create,
     create,
+    prepare_create,
+    validate_only,
+)
+from ehoks.hoks.service.documents import (
+    Written,
     get,
     get_by_opiskeluoikeus,
     get_version,
@@ -13,12 +17,10 @@ from ehoks.hoks.service.documents import (
     list_versions,
     paged,
     patch,
-    prepare_create,
     prepare_write,
     replace,
     soft_delete,
     undo_soft_delete,
-    validate_only,
 )
 from ehoks.hoks.service.piecewise import PartView, add_part, delete_part, get_part, replace_part
 

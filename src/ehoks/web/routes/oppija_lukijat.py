@@ -103,12 +103,11 @@ def readers(
     ctx: StudentContext,
     ennen: Annotated[int | None, Query(ge=1, le=DB_BIGINT_MAX)] = None,
 ) -> HTMLResponse:
-    deps = ctx
     with ctx.read() as session:
-        plans = service.own_plans(session, actor, deps)
+        plans = service.own_plans(session, actor, ctx)
         assert actor.oppija_oid is not None  # own_plans refuses a session without one
         found = service.readers(
-            session, actor, actor.oppija_oid, deps, limit=PAGE_SIZE, before_seq=ennen
+            session, actor, actor.oppija_oid, ctx, limit=PAGE_SIZE, before_seq=ennen
         )
     organisations = _organisation_names(state, found.entries)
     by_id = {plan.hoks_id: plan for plan in plans}

@@ -38,7 +38,7 @@ from ehoks.auth.email_errors import (
 from ehoks.auth.email_login import ChallengeInfo, Rejection
 from ehoks.auth.people import CurrentSession, EmailUser, EmailUserContext
 from ehoks.auth.routes import start_session
-from ehoks.context.request import Context, State, Trail, source_address
+from ehoks.context.request import Context, State, source_address
 from ehoks.errors import EhoksError
 from ehoks.hoks.service.common import now_utc
 from ehoks.mail.errors import InvalidEmailAddress
@@ -238,7 +238,6 @@ def code_page(request: Request, state: State, token: Token, logged_in: CurrentSe
 def verify_code(
     request: Request,
     state: State,
-    trail: Trail,
     token: Token,
     logged_in: CurrentSession,
     ctx: Context,

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ehoks.api.params import HoksId
 from ehoks.auth.people import Official, OfficialContext
-from ehoks.context.request import State, Trail
+from ehoks.context.request import State
 from ehoks.hoks.service.common import now_utc, today_in_finland
 from ehoks.tyopaikka import linkit
 from ehoks.virkailija import plans
@@ -182,7 +182,6 @@ def study_plan(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
     ctx: OfficialContext,
 ) -> HTMLResponse:
     """Tab 3, "Opiskelusuunnitelma": progress, the units by status, support; for an official

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ehoks.access.errors import NotPermitted
 from ehoks.api.params import HoksId
 from ehoks.auth.people import Official, OfficialContext
-from ehoks.context.request import State, Trail
+from ehoks.context.request import State
 from ehoks.hoks import service as hoks_service
 from ehoks.virkailija import plans
 from ehoks.virkailija import service as virkailija_service
@@ -85,7 +85,6 @@ def delete(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
     ctx: OfficialContext,
 ) -> Response:
     try:

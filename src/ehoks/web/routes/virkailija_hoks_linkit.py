@@ -38,14 +38,13 @@ def send_link(
     osa: Annotated[str, Form(max_length=36)] = "",
     arvioija: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    deps = ctx
     prepared = ctx.write(
         lambda session: linkit.prepare(
             session,
             actor,
             oppija_oid,
             hoks_id,
-            deps,
+            ctx,
             module_id=osa,
             arvioija_id=arvioija,
             now=now_utc(),
@@ -53,7 +52,7 @@ def send_link(
     )
     linkit.mail(state.auth.mailer, prepared)
     ctx.write(
-        lambda session: linkit.record(session, actor, oppija_oid, prepared, deps, now=now_utc())
+        lambda session: linkit.record(session, actor, oppija_oid, prepared, ctx, now=now_utc())
     )
     tail = f"/opiskelusuunnitelma?linkki={prepared.recipient.vastaanottaja}{SENT_ANCHOR}"
     return RedirectResponse(hoks_path(oppija_oid, hoks_id, tail), status_code=303)

@@ -84,13 +84,12 @@ def choose_study_right(
 ) -> HTMLResponse:
     """The learner's study rights (in Koski) on which the official may start a new plan from
     this one: those that have no HOKS yet, at an institution where the official may write."""
-    deps = ctx
     with ctx.read() as session:
         row = plans.readable_hoks(
-            session, actor, oppija_oid, hoks_id, deps, details={"view": "jatka"}
+            session, actor, oppija_oid, hoks_id, ctx, details={"view": "jatka"}
         )
     candidates = jatko.writable_study_rights(
-        actor, row.hoks.oppija_oid, row.hoks.opiskeluoikeus_oid, deps
+        actor, row.hoks.oppija_oid, row.hoks.opiskeluoikeus_oid, ctx
     )
     with state.runtime.context().read() as session:
         candidates = jatko.without_hoks(session, candidates)

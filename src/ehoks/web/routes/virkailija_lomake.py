@@ -22,7 +22,7 @@ from ehoks.access.errors import NotPermitted
 from ehoks.api.params import HoksId
 from ehoks.auth.people import Official, OfficialContext
 from ehoks.context import UseCase
-from ehoks.context.request import AppState, State, Trail
+from ehoks.context.request import AppState, State
 from ehoks.errors import BadRequest, RegistryUnavailable, ValidationFailed
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import HoksVersionConflict, HoksVersionNotFound
@@ -223,12 +223,10 @@ def save_hoks(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
     ctx: OfficialContext,
 ) -> Response:
-    deps = ctx
     with ctx.read() as session:
-        hoks, view = _editable(session, actor, oppija_oid, hoks_id, deps)
+        hoks, view = _editable(session, actor, oppija_oid, hoks_id, ctx)
     if not hoks.manuaalisyotto:
         return _locked(request, state, actor, oppija_oid, hoks_id, posted=True)
     draft = luonnos.from_form(posted, "put")
@@ -257,7 +255,7 @@ def save_hoks(
                 oppija_oid,
                 hoks_id,
                 body,
-                deps,
+                ctx,
                 method="put",
                 if_match=etag(base or 0),
             )
@@ -286,12 +284,11 @@ def _conflict(
     form again with their values, now over the newest version."""
     assert lomake.oppija_oid is not None
     assert lomake.hoks_id is not None
-    deps = ctx
     with ctx.read() as session:
-        hoks, current = virkailija.get_hoks(session, actor, lomake.oppija_oid, lomake.hoks_id, deps)
+        hoks, current = virkailija.get_hoks(session, actor, lomake.oppija_oid, lomake.hoks_id, ctx)
         try:
             before = (
-                hoks_service.get_version(session, actor, hoks.id, lomake.pohjaversio, deps)
+                hoks_service.get_version(session, actor, hoks.id, lomake.pohjaversio, ctx)
                 if lomake.pohjaversio
                 else None
             )

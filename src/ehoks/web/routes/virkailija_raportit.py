@@ -111,10 +111,9 @@ def raportti_page(
     if haku.query is None:
         status = 400 if haku.errors else 200
         return page(request, context["kuvaus"].template, context, status_code=status)
-    deps = ctx
     with ctx.read() as session:
         result = raportit.report_page(
-            session, actor, deps, haku.query, sivu=haku.sivu, koko=haku.koko
+            session, actor, ctx, haku.query, sivu=haku.sivu, koko=haku.koko
         )
     context.update(result=result, pages=page_numbers(result.sivu, result.sivuja))
     return page(request, context["kuvaus"].template, context)
@@ -130,9 +129,8 @@ def raportti_csv(
         # Nothing to export: the page says why (no organisation chosen, or a filter's error).
         context = _context(request, state, actor, haku)
         return page(request, context["kuvaus"].template, context, status_code=400)
-    deps = ctx
     with ctx.read() as session:
-        export = raportit.start_export(session, actor, deps, haku.query)
+        export = raportit.start_export(session, actor, ctx, haku.query)
     muotoilu = Muotoilu(
         language_of(request), lambda message: gettext(request, message), export.nimet
     )
