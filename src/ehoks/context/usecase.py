@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine
@@ -81,6 +81,8 @@ def build_runtime(
     registries: Registries | None = None,
     read_audit: ReadAudit | None = None,
     write_sessions: sessionmaker[Session] | None = None,
+    clock: Clock | None = None,
+    outbox: Outbox | None = None,
 ) -> Runtime:
     """The runtime of a composition root (``create_app``, the CLI, a job) on ``engine``."""
     return Runtime(
@@ -89,6 +91,8 @@ def build_runtime(
         write_sessions=write_sessions or make_session_factory(engine),
         read_sessions=read_only_session_factory(engine),
         read_audit=read_audit,
+        clock=clock or SystemClock(),
+        outbox=outbox,
     )
 
 
@@ -112,11 +116,6 @@ class UseCase:
     @property
     def outbox(self) -> Outbox | None:
         return self.runtime.outbox
-
-    def untraced(self) -> UseCase:
-        """The same use case recording nothing and auditing no failure: for the writes of a
-        login or logout, which are not accesses to personal data."""
-        return replace(self, trail=None)
 
     # The transaction frame. Every surface runs its work through these two, so that the audit
     # flush, the auditing of failures, and commit or rollback live here only.

@@ -128,6 +128,8 @@ def create_hoks(
     ] = None,
 ) -> OrjsonResponse:
     prepared = hoks_service.prepare_create(actor, body, ctx)
+    if jatkaa_hoksia is not None:
+        jatko_service.prepare_record(ctx, jatkaa_hoksia, prepared.document["oppija-oid"])
 
     def apply(session: Session) -> hoks_service.Written:
         written = hoks_service.apply_create(

@@ -11,6 +11,7 @@ study right's oppilaitos, as ``POST /hoks`` decides).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +23,7 @@ from ehoks.access.errors import NoAccess, NotOwnHoks, NotPermitted
 from ehoks.access.facts import authorize
 from ehoks.access.policy import Access, HoksFacts, decide
 from ehoks.context import UseCase
+from ehoks.errors import RegistryUnavailable
 from ehoks.hoks.errors import (
     ArchivedHoksExists,
     HoksAlreadyExists,
@@ -225,6 +227,18 @@ def without_hoks(session: Session, study_rights: list[Opiskeluoikeus]) -> list[O
 
 
 # Recording the link.
+
+
+def prepare_record(deps: UseCase, aiempi_hoks_id: int, oppija_oid: str) -> None:
+    """The prepare phase of ``record``: the earlier plan's organisation path and what ONR says
+    of its learner and ``oppija_oid``, asked before the write transaction."""
+    with deps.read() as session:
+        earlier = HoksRepository(session).get(aiempi_hoks_id)
+    if earlier is None:
+        return
+    with suppress(RegistryUnavailable):  # remembered; ``record`` meets it in its order
+        organisaatio_path(earlier.oppilaitos_oid, deps)
+        same_learner(earlier.oppija_oid, oppija_oid, deps.registries)
 
 
 def record(

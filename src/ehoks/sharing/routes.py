@@ -31,6 +31,7 @@ from ehoks.context.request import State
 from ehoks.hoks.service.common import today_in_finland
 from ehoks.limits import DB_INT_MAX
 from ehoks.sharing import schemas, service
+from ehoks.sharing.prepare import prepare
 
 oppija_router = APIRouter(tags=["jaot"])
 virkailija_router = APIRouter(tags=["hoks parts"])
@@ -58,6 +59,7 @@ NO_JAKO = (404, bodies.MessageBody)
 def create_share(
     request: Request, body: JsonBody, actor: Student, ctx: StudentContext, state: State
 ) -> OrjsonResponse:
+    prepare(ctx, body=body)
     jako = ctx.write(
         lambda session: service.create_share(session, actor, body, ctx, state.auth.mailer)
     )
@@ -74,6 +76,7 @@ def create_share(
 def update_share(
     jako_id: JakoId, body: JsonBody, actor: Student, ctx: StudentContext
 ) -> OrjsonResponse:
+    prepare(ctx, jako_id=jako_id)
     jako = ctx.write(lambda session: service.update_share(session, actor, jako_id, body, ctx))
     return envelope(schemas.share_out(jako, today_in_finland()))
 
@@ -84,6 +87,7 @@ def update_share(
     responses={**ok(bodies.JakolinkkiEnvelope), **errors(NO_JAKO)},
 )
 def revoke_share(jako_id: JakoId, actor: Student, ctx: StudentContext) -> OrjsonResponse:
+    prepare(ctx, jako_id=jako_id)
     jako = ctx.write(
         lambda session: service.revoke(session, actor, jako_id, schemas.JAKOLINKKI, ctx)
     )
@@ -126,6 +130,7 @@ def shares_of_hoks(
 def create_consent(
     request: Request, body: JsonBody, actor: Student, ctx: StudentContext, state: State
 ) -> OrjsonResponse:
+    prepare(ctx, body=body)
     jako = ctx.write(
         lambda session: service.create_consent(session, actor, body, ctx, state.auth.mailer)
     )
@@ -144,6 +149,7 @@ def create_consent(
     responses={**ok(bodies.SuostumusEnvelope), **errors(NO_JAKO)},
 )
 def revoke_consent(jako_id: JakoId, actor: Student, ctx: StudentContext) -> OrjsonResponse:
+    prepare(ctx, jako_id=jako_id)
     jako = ctx.write(
         lambda session: service.revoke(session, actor, jako_id, schemas.SUOSTUMUS, ctx)
     )
@@ -219,6 +225,7 @@ def add_assessor(
         row, created = service.add_assessor(session, actor, hoks_id, module_id, body, ctx)
         return schemas.assessor_out(row), created
 
+    prepare(ctx, hoks_id=hoks_id)
     out, created = ctx.write(apply)
     return envelope(out, meta={"id": out["id"]}, status_code=201 if created else 200)
 
@@ -236,6 +243,7 @@ def remove_assessor(
     actor: ServiceClient,
     ctx: ServiceContext,
 ) -> Response:
+    prepare(ctx, hoks_id=hoks_id)
     ctx.write(
         lambda session: service.remove_assessor(
             session, actor, hoks_id, module_id, arvioija_id, ctx

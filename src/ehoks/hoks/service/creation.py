@@ -32,10 +32,8 @@ from ehoks.hoks.schemas.primitives import is_opiskeluoikeus_oid
 from ehoks.hoks.service.common import (
     fetch_opiskeluoikeus,
     hoks_columns,
-    now_utc,
     organisaatio_path,
     require_object,
-    today_in_finland,
     writer_basis,
 )
 from ehoks.hoks.service.documents import Written
@@ -79,7 +77,7 @@ def prepare_create(
         method="post",
         virkailija=virkailija,
         opiskeluoikeus=opiskeluoikeus,
-        today=today_in_finland(),
+        today=deps.clock.today(),
     )
     # Validation guarantees a valid opiskeluoikeus-oid, so the lookup above has happened.
     assert opiskeluoikeus is not None
@@ -108,7 +106,7 @@ def apply_create(
         repository.lock_idempotency_key(client_id, idempotency_key)
         previous = repository.get_idempotency_key(client_id, idempotency_key)
         ttl = timedelta(hours=deps.settings.idempotency_ttl_hours)
-        if previous is not None and previous.created_at < now_utc() - ttl:
+        if previous is not None and previous.created_at < deps.clock.now() - ttl:
             repository.delete_idempotency_key(previous)
             previous = None
         if previous is not None:
@@ -121,7 +119,7 @@ def apply_create(
     # A copy: a second run of the apply phase (``context.registries``) starts from the same.
     document = copy.deepcopy(prepared.document)
     assign_module_ids(document, None)
-    now = now_utc()
+    now = deps.clock.now()
     opiskeluoikeus = prepared.opiskeluoikeus
     hoks = repository.add(
         Hoks(
@@ -178,7 +176,7 @@ def validate_only(actor: Actor, body: Any, deps: UseCase) -> None:
     opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
     if opiskeluoikeus is not None:
         require_validation_privilege(actor, organisaatio_path(opiskeluoikeus.oppilaitos_oid, deps))
-    validate_hoks(body, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland())
+    validate_hoks(body, method="post", opiskeluoikeus=opiskeluoikeus, today=deps.clock.today())
 
 
 def _opiskeluoikeus_of_body(body: dict[str, Any], deps: UseCase) -> Opiskeluoikeus | None:

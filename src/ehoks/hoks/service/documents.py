@@ -145,20 +145,25 @@ def get_by_opiskeluoikeus(
     return top_level_view(hoks)
 
 
-def prepare_write(deps: UseCase, hoks_id: int, body: Any = None) -> None:
+def prepare_write(
+    deps: UseCase, hoks_id: int | None, body: Any = None, *, study_right: bool = True
+) -> None:
     """The prepare phase of a write on a stored HOKS (PUT, PATCH, parts, deletes): ask the
     registries now, outside any transaction, what the apply phase will ask — the study
     right, the oppilaitos's organisation path, and ONR when the body changes the learner.
     Nothing is decided here: the apply phase checks everything in its order on the locked
     row, reading these answers; were the row to point elsewhere by then, what it still
     needs is asked outside its transaction and the apply phase runs again (``context``)."""
+    if hoks_id is None:
+        return
     with deps.read() as session:
         hoks = HoksRepository(session).get(hoks_id, include_deleted=True)
     if hoks is None:
         return
     with suppress(RegistryUnavailable):  # remembered; the apply phase answers 503 in order
         organisaatio_path(hoks.oppilaitos_oid, deps)
-        deps.registries.koski.get_opiskeluoikeus(hoks.opiskeluoikeus_oid)
+        if study_right:  # writes about the HOKS, not of it (shares, assessors) need only this
+            deps.registries.koski.get_opiskeluoikeus(hoks.opiskeluoikeus_oid)
         oppija = body.get("oppija-oid") if isinstance(body, dict) else None
         if isinstance(oppija, str) and oppija != hoks.oppija_oid:
             deps.registries.onr.get_master_oid(hoks.oppija_oid)

@@ -22,6 +22,7 @@ from ehoks.hoks.errors import PartNotFound
 from ehoks.sharing import schemas
 from ehoks.sharing import service as sharing
 from ehoks.sharing.errors import JakoNotFound
+from ehoks.sharing.prepare import prepare as prepare_sharing
 from ehoks.web.render import page
 from ehoks.web.routes.oppija_common import (
     PLANS,
@@ -207,6 +208,7 @@ def _revoke(
     state: AppState, ctx: UseCase, actor: StudentActor, eid: str, kind: Kind, jako_id: str
 ) -> RedirectResponse:
     """Revoke at once (revoking again changes nothing); then the list says it was done."""
+    prepare_sharing(ctx, jako_id=jako_id)
     ctx.write(lambda session: sharing.revoke(session, actor, jako_id, LAJI[kind], ctx))
     return RedirectResponse(plan_path(eid, f"/jaot?peruttu={kind}"), 303)
 

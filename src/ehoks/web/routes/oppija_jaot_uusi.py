@@ -20,6 +20,7 @@ from ehoks.hoks.service.common import today_in_finland
 from ehoks.mail.errors import InvalidEmailAddress, MailUnavailable
 from ehoks.sharing import schemas
 from ehoks.sharing import service as sharing
+from ehoks.sharing.prepare import prepare as prepare_sharing
 from ehoks.web.i18n import N_
 from ehoks.web.render import language_of, page
 from ehoks.web.routes.oppija_common import (
@@ -182,6 +183,7 @@ def _store(
     recipient inside the write, so a mail that cannot be sent stores nothing); the service's
     refusals become errors on ``checked``."""
     try:
+        prepare_sharing(ctx, body=body)
         create = sharing.create_share if what == "share" else sharing.create_consent
         jako = ctx.write(lambda session: create(session, actor, body, ctx, state.auth.mailer))
         checked.values["id"] = jako.id

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from ehoks.api.params import HoksId
 from ehoks.auth.people import Official, OfficialContext
 from ehoks.context.request import State
+from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service.common import now_utc
 from ehoks.tyopaikka import linkit
 from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path
@@ -38,6 +39,7 @@ def send_link(
     osa: Annotated[str, Form(max_length=36)] = "",
     arvioija: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
+    hoks_service.prepare_write(ctx, hoks_id, study_right=False)
     prepared = ctx.write(
         lambda session: linkit.prepare(
             session,

@@ -30,6 +30,7 @@ from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import validate_hoks
 from ehoks.hoks.schemas.primitives import is_oppija_oid
 from ehoks.hoks.service.common import decide_on, etag
+from ehoks.jatko.service import prepare_record
 from ehoks.virkailija import service as virkailija
 from ehoks.web.lomake import jatko as lomake_jatko
 from ehoks.web.lomake import kentat, luonnos, muutokset
@@ -137,6 +138,8 @@ def _create(
         # reported at once, by the same validation.
         validate_hoks(body, method="post", virkailija=True)
     prepared = virkailija.prepare_create(actor, str(oppija), body, ctx)
+    if jatkaa is not None:
+        prepare_record(ctx, jatkaa, prepared.document["oppija-oid"])
 
     def apply(session: Session) -> hoks_service.Written:
         written = virkailija.apply_create(session, actor, prepared, ctx)
