@@ -9,6 +9,7 @@ apply phase must read them from the use case's context (``ehoks.context``)."""
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,7 @@ from ehoks.registries import Registries, build_registries
 from tests.conftest import API
 from tests.factories import OPH, hoks_body, tyopaikkajakso
 from tests.sessions import BASE_URL, login
+from tests.sharing.conftest import make_plan
 
 V = f"{API}/virkailija"
 
@@ -124,6 +126,15 @@ def _created(client, headers, world, seed, **overrides):
     return response.json()["meta"]["id"], body
 
 
+@pytest.fixture(autouse=True)
+def _reruns(caplog):
+    caplog.set_level(logging.INFO, logger="ehoks.context.usecase")
+
+
+def _reruns_of(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "runs again" in r.getMessage()]
+
+
 def _asked_outside_only(log: RegistryLog, *expected: str) -> None:
     assert log.inside == []
     # Not vacuous: the use cases did ask the registries, only never inside a transaction.
@@ -178,7 +189,7 @@ def test_create_asks_before_its_transaction(client, headers, world, log):
     )
 
 
-def test_put_and_patch_ask_before_their_transaction(client, headers, world, log):
+def test_put_and_patch_ask_before_their_transaction(client, headers, world, log, caplog):
     hoks_id, body = _created(client, headers, world, "update")
     log.calls.clear()
     new = copy.deepcopy(body)
@@ -195,9 +206,11 @@ def test_put_and_patch_ask_before_their_transaction(client, headers, world, log)
     )
     assert response.status_code == 412
     _asked_outside_only(log, "koski.get_opiskeluoikeus", "organisaatio.ancestors_and_self")
+    # Prepared well enough that no apply phase had to run a second time.
+    assert _reruns_of(caplog) == []
 
 
-def test_part_writes_ask_before_their_transaction(client, headers, world, log):
+def test_part_writes_ask_before_their_transaction(client, headers, world, log, caplog):
     hoks_id, _ = _created(client, headers, world, "parts")
     log.calls.clear()
     osa = client.get(f"{API}/hoks/{hoks_id}", headers=headers).json()["data"][
@@ -217,9 +230,11 @@ def test_part_writes_ask_before_their_transaction(client, headers, world, log):
     response = client.delete(f"{API}/hoks/{hoks_id}/osat/{part}", headers=headers)
     assert response.status_code == 204, response.text
     _asked_outside_only(log, "koski.get_opiskeluoikeus", "organisaatio.ancestors_and_self")
+    # Prepared well enough that no apply phase had to run a second time.
+    assert _reruns_of(caplog) == []
 
 
-def test_index_and_cleanup_writes_ask_before_their_transaction(client, headers, world, log):
+def test_index_and_cleanup_writes_ask_before_their_transaction(client, headers, world, log, caplog):
     _created(client, headers, world, "index")
     oppija = world.add_oppija("merge")[0]
     assert client.post(
@@ -232,9 +247,11 @@ def test_index_and_cleanup_writes_ask_before_their_transaction(client, headers, 
         response = client.delete(f"{API}/heratepalvelu/{path}", headers=headers)
         assert response.status_code == 200, response.text
     _asked_outside_only(log, "onr.get_henkilo")
+    # Prepared well enough that no apply phase had to run a second time.
+    assert _reruns_of(caplog) == []
 
 
-def test_an_officials_writes_ask_before_their_transaction(client, db, settings, world, log):
+def test_an_officials_writes_ask_before_their_transaction(client, db, settings, world, log, caplog):
     official = OfficialActor(
         "1.2.246.562.24.10000000011",
         "Virkailija Vilma",
@@ -263,3 +280,20 @@ def test_an_officials_writes_ask_before_their_transaction(client, db, settings, 
     response = client.delete(f"{V}/hoks/{hoks_id}", headers=session_headers)
     assert response.status_code == 200, response.text
     _asked_outside_only(log, "koski.get_opiskeluoikeus", "organisaatio.ancestors_and_self")
+    # Prepared well enough that no apply phase had to run a second time.
+    assert _reruns_of(caplog) == []
+
+
+def test_assessor_writes_ask_before_their_transaction(client, clients, world, log, caplog):
+    plan = make_plan(client, clients, world, "arvioija")
+    log.calls.clear()
+    path = f"{API}/hoks/{plan.hoks_id}/osat/{plan.naytto['module-id']}/arvioijat"
+    nimi = plan.naytto["tyoelama-osaamisen-arvioijat"][0]["nimi"]
+    added = client.post(
+        path, json={"nimi": nimi, "sahkoposti": "arvioija@example.org"}, headers=plan.headers
+    )
+    assert added.status_code == 201, added.text
+    removed = client.delete(f"{path}/{added.json()['data']['id']}", headers=plan.headers)
+    assert removed.status_code == 204, removed.text
+    _asked_outside_only(log, "organisaatio.ancestors_and_self")
+    assert _reruns_of(caplog) == []
