@@ -1,4 +1,5 @@
-"""HOKS use cases. Routes and the CLI call these; they never commit."""
+"""HOKS use cases. Routes and the CLI call these: a write's prepare phase first, then its apply
+phase in the context's transaction frame (``ctx.write``); they never commit."""
 
 from ehoks.hoks.service.common import etag
 from ehoks.hoks.service.creation import (

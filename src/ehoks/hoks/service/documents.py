@@ -1,5 +1,6 @@
-"""Use cases on whole HOKS documents: create, read, replace (PUT), patch, the Vipunen feed,
-soft delete, undo and hard delete. Services never commit; the entrypoint owns the transaction."""
+"""Use cases on whole HOKS documents: read, replace (PUT), patch, the Vipunen feed,
+soft delete, undo and hard delete, and the prepare phase of a write on a stored HOKS. Services
+never commit: the entrypoint runs their apply phase in the context's frame (``ctx.write``)."""
 
 from __future__ import annotations
 
