@@ -88,7 +88,7 @@ def run(engine: Engine, database_url: str, requests: int) -> dict[str, Any]:
         figures["client check (one read)"] = timed(
             lambda: state.require_active_client(generated.client_id), requests * 5
         )
-        limiter = RateLimiter(state.write_sessions)
+        limiter = RateLimiter(state.runtime.write_sessions)
         check = Check("bench", Limit(hits=10**9, seconds=3600), "key")
         figures["rate-limit hit (one upsert)"] = timed(lambda: limiter.hit(check), requests * 2)
         bearer = token(client, generated.client_id, generated.client_secret)

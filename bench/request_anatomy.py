@@ -192,7 +192,7 @@ def main() -> int:
     from ehoks.hoks.identity import assign_module_ids
     from ehoks.hoks.schemas import validate_hoks
     from ehoks.hoks.service.common import full_view, today_in_finland
-    from ehoks.hoks.service.documents import request_hash
+    from ehoks.hoks.service.creation import request_hash
     from ehoks.main import create_app
 
     database = Database(args.database_url, args.database_name)
@@ -206,9 +206,9 @@ def main() -> int:
         settings = load_settings(database_url=database.sqlalchemy_url)
         app = create_app(settings)
         state = app.state.ehoks
-        deps = state.deps
+        deps = state.runtime.context()
         counts = Counts(state.engine)
-        with state.write_sessions.begin() as session:
+        with state.runtime.write_sessions.begin() as session:
             client = access_service.create_client(
                 session, name="anatomy", organisaatio_oid=workload.OPH_ROOT_OID, role="CRUD"
             )
@@ -235,15 +235,17 @@ def main() -> int:
 
         def service_create() -> None:
             data = orjson.loads(body())
-            with state.write_sessions.begin() as session:
-                created.append(hoks_service.create(session, actor, data, deps).hoks_id)
+            # A context per create, as each request has (a context remembers registry answers).
+            ctx = state.runtime.context()
+            with state.runtime.write_sessions.begin() as session:
+                created.append(hoks_service.create(session, actor, data, ctx).hoks_id)
 
         def asgi_create() -> None:
             status = loop.run_until_complete(asgi_call(app, "POST", PATH, token, body()))
             assert status == 200, status
 
         def service_get() -> None:
-            with state.read_sessions.begin() as session:
+            with state.runtime.read_sessions.begin() as session:
                 orjson.dumps({"meta": {}, "data": hoks_service.get(session, actor, hid, deps)[1]})
 
         def asgi_get() -> None:
@@ -252,7 +254,7 @@ def main() -> int:
 
         service_create()
         hid = created[-1]
-        with state.read_sessions.begin() as session:
+        with state.runtime.read_sessions.begin() as session:
             stored = hoks_service.get(session, actor, hid, deps)[0]
         view = full_view(stored)
         n = args.repeat

@@ -22,7 +22,6 @@ from ehoks.access.routes import router as access_router
 from ehoks.api import openapi_bodies
 from ehoks.api.access_log import AccessLogMiddleware
 from ehoks.api.body_limit import BodyLimitMiddleware
-from ehoks.api.deps import AppState, State
 from ehoks.api.errors import RouteMethods, install_error_handlers
 from ehoks.api.openapi import build_openapi, describe_hoks_api, ok
 from ehoks.api.params import refuse_control_characters
@@ -32,19 +31,19 @@ from ehoks.audit.spool import AuditSpool, spool_path
 from ehoks.auth.clients import AuthClients, build_auth_clients
 from ehoks.auth.routes import router as login_router
 from ehoks.config import Settings
+from ehoks.context import build_runtime
+from ehoks.context.request import AppState, State
 from ehoks.db import (
     database_answers,
     impatient_session_factory,
     make_engine,
     make_session_factory,
-    read_only_session_factory,
     single_read_session_factory,
 )
 from ehoks.hoks.cleanup_routes import router as cleanup_router
 from ehoks.hoks.learner_routes import router as hoks_learner_router
 from ehoks.hoks.retired_routes import router as retired_hoks_router
 from ehoks.hoks.routes import router as hoks_router
-from ehoks.hoks.service import Deps
 from ehoks.jatko.routes import router as jatko_router
 from ehoks.oppija.routes import router as oppija_router
 from ehoks.oppijaindex.routes import router as oppijaindex_router
@@ -82,7 +81,7 @@ def create_app(
         # Close the registries' connection pools when the worker stops.
         close_registries(registries)
         auth.close()
-        state.read_audit.close()
+        read_audit.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -98,14 +97,17 @@ def create_app(
     )
     write_sessions = make_session_factory(engine)
     impatient_writes = impatient_session_factory(engine)
+    read_audit = _read_audit(engine, write_sessions, impatient_writes)
     state = AppState(
-        settings=settings,
+        runtime=build_runtime(
+            settings,
+            engine,
+            registries=registries,
+            read_audit=read_audit,
+            write_sessions=write_sessions,
+        ),
         engine=engine,
-        write_sessions=write_sessions,
-        read_sessions=read_only_session_factory(engine),
-        deps=Deps(registries=registries, settings=settings),
         auth=auth,
-        read_audit=_read_audit(engine, write_sessions, impatient_writes),
         lookups=single_read_session_factory(engine),
         impatient_writes=impatient_writes,
         limiter=RateLimiter(write_sessions),

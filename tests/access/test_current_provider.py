@@ -45,7 +45,7 @@ def official(organisation, role="READ", oid="1.2.246.562.24.10000000011", name="
 def _create(app, db, oppija, oo, **overrides):
     with make_session_factory(db).begin() as session:
         body = hoks_body(oppija, oo, **overrides)
-        return hoks_service.create(session, SYSTEM, body, app.state.ehoks.deps).hoks_id
+        return hoks_service.create(session, SYSTEM, body, app.state.ehoks.runtime.context()).hoks_id
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_the_deleted_plan_is_not_read_on_the_learners_study_right(
 ):
     a_admin = clients.headers(OPH)
     with make_session_factory(db).begin() as session:
-        hoks_service.soft_delete(session, SYSTEM, moved["hoks"], app.state.ehoks.deps)
+        hoks_service.soft_delete(session, SYSTEM, moved["hoks"], app.state.ehoks.runtime.context())
     b_system = clients.headers(world.koulutustoimija_2, "READ")
     assert web.get(f"{API}/hoks/{moved['hoks']}", headers=b_system).status_code == 404
     listed = web.get(f"{API}/hoks/oppija/{moved['oppija']}", headers=b_system)

@@ -225,7 +225,7 @@ def test_oidc_backchannel_logout_ends_the_session(oidc_web, oidc_provider, world
     _oidc_login(oidc_web, oidc_provider, "virkailija", "official-2")
     assert oidc_web.get(f"{API}/virkailija/session/kayttaja").status_code == 200
     sid = None
-    with oidc_web.app.state.ehoks.read_sessions.begin() as session:
+    with oidc_web.app.state.ehoks.runtime.read_sessions.begin() as session:
         sid = session.execute(text("SELECT login_ref FROM user_session")).scalar()
     token = oidc_provider.backchannel_logout_token("official-2", sid.split(":")[-1], "ehoks")
     response = oidc_web.post(

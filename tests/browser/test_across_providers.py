@@ -19,13 +19,12 @@ import re
 import pytest
 
 from ehoks.access.actor import SystemActor
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.demo import DEMO_HOKS_DIR
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.models import Hoks
-from ehoks.hoks.service import Deps
 from ehoks.jatko.models import HoksJatko
-from ehoks.registries import build_registries
 from tests.browser.conftest import check_page
 from tests.browser.test_virkailija_lomake import check_here
 from tests.web.test_oppija_pages import load_demo_registries
@@ -44,7 +43,7 @@ def demo(db, live):
     """The demo registries, Juho's plan at Järviseutu, and a plan of a Rannikko student (so
     the development login offers Rannikko's official, as in ``make run``)."""
     load_demo_registries(db)
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     ids = {}
     for name in ("13-juho-salminen.json", "07-ella-laine.json"):
         body = json.loads((DEMO_HOKS_DIR / name).read_text(encoding="utf-8"))

@@ -8,10 +8,9 @@ import pytest
 
 from ehoks.access import service as access_service
 from ehoks.access.actor import SystemActor
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
-from ehoks.registries import build_registries
 from tests.factories import OPH, hoks_body
 
 DOC = "/ehoks-virkailija-backend/doc"
@@ -21,7 +20,7 @@ GET_HOKS = "operations-hoks-get_hoks_ehoks_virkailija_backend_api_v1_hoks__hoks_
 @pytest.fixture
 def hoks_and_client(db, live, world):
     oppija, oo = world.add_oppija("swagger")
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     with make_session_factory(db).begin() as session:
         written = hoks_service.create(session, SystemActor("test"), hoks_body(oppija, oo), deps)
         client = access_service.create_client(

@@ -35,7 +35,7 @@ def earlier(db, tmp_path, live, world):
     search.INSTITUTIONS.forget()
     import_demo_registries(db, tmp_path / "demo-registries")
     learner = continuing_learner(world)
-    deps = live.server.config.app.state.ehoks.deps
+    deps = live.server.config.app.state.ehoks.runtime.context()
     with make_session_factory(db).begin() as session:
         hoks_id = hoks_service.create(
             session, SystemActor("tests"), earlier_plan(learner.oppija, learner.aiempi_oo), deps

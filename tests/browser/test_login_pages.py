@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from ehoks.access.actor import SystemActor
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
-from ehoks.registries import build_registries
 from ehoks.sharing.models import Jako
 from tests.browser.conftest import accessibility_violations
 from tests.factories import hoks_body
@@ -25,7 +24,7 @@ VEERA = "veera@example.org"
 @pytest.fixture
 def plan(db, live, world):
     oppija, oo = world.add_oppija("selain")
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     with make_session_factory(db).begin() as session:
         written = hoks_service.create(session, SystemActor("test"), hoks_body(oppija, oo), deps)
     with make_session_factory(db).begin() as session:

@@ -9,12 +9,11 @@ import pytest
 
 from ehoks.access.actor import SystemActor
 from ehoks.config import Settings
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.devmail.store import save_mail
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
 from ehoks.main import create_app
-from ehoks.registries import build_registries
 from ehoks.settings.mail import MailCatcherSettings
 from tests.browser.conftest import LiveServer, _free_port, check_page
 from tests.factories import hoks_body
@@ -46,7 +45,7 @@ def test_public_pages_are_accessible_in_every_language(page, live, path, shot, s
 
 def test_a_deep_link_without_a_session_logs_in_and_comes_back(page, live, world, db):
     oppija, oo = world.add_oppija("paluu")
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     with make_session_factory(db).begin() as session:
         hoks_service.create(session, SystemActor("test"), hoks_body(oppija, oo), deps)
     page.goto(f"{live.url}/ehoks/suunnittelu?lang=sv")

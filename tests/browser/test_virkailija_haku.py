@@ -11,11 +11,10 @@ from datetime import timedelta
 import pytest
 
 from ehoks.access.actor import SystemActor
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
 from ehoks.kernel.clock import today_in_finland
-from ehoks.registries import build_registries
 from ehoks.virkailija import search
 from tests.browser.conftest import check_page
 from tests.factories import hoks_body
@@ -25,7 +24,7 @@ from tests.factories import hoks_body
 def learners(db, live, world):
     """Twelve learners at the provider's first institution, two at its second."""
     search.INSTITUTIONS.forget()
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     end = (today_in_finland() + timedelta(days=400)).isoformat()
     made = []
     for n in range(14):

@@ -16,12 +16,11 @@ import pytest
 
 from ehoks.access.actor import SystemActor
 from ehoks.config import Settings
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.models import Hoks
-from ehoks.hoks.service import Deps
 from ehoks.main import create_app
-from ehoks.registries import build_registries
 from ehoks.web.routes import virkailija_hoks_delete, virkailija_hoks_history
 from tests.browser.conftest import LiveServer, _free_port, check_page
 from tests.fakes.smtp import smtp_server  # noqa: F401 (fixture)
@@ -62,7 +61,7 @@ def plan(db, live, world) -> RichPlan:
     learning period's end and changed the e-mail address)."""
     load_demo_registries(db)
     made = make_rich_plan(db, live.settings, world)
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     with make_session_factory(db).begin() as session:
         stored = session.get(Hoks, made.hoks_id)
         assert stored is not None

@@ -51,7 +51,7 @@ def from_a_system(demo_registries, live, world, db):
     """A HOKS that a provider's system sent through the API; it also makes the development login
     offer the provider's official."""
     oppija, oo = world.add_oppija("jarjestelmasta")
-    deps = live.server.config.app.state.ehoks.deps
+    deps = live.server.config.app.state.ehoks.runtime.context()
     with make_session_factory(db).begin() as session:
         hoks_id = hoks_service.create(
             session, SystemActor("tests"), hoks_body(oppija, oo), deps

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ehoks.hoks.service import Deps
-from ehoks.registries import build_registries
+from ehoks.context import build_runtime
 from ehoks.web.routes.virkailija_common import ORGANISATION_COOKIE
 from tests.browser.conftest import check_page
 from tests.raportit.world import build
@@ -23,7 +22,7 @@ HOKS_LINK = re.compile(r"/ehoks-virkailija-ui/oppija/[0-9.]+/hoks/(\d+)")
 
 @pytest.fixture
 def reports(db, live, world, tmp_path):
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     return build(db, deps, world, tmp_path)
 
 

@@ -15,12 +15,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ehoks.access.actor import StudentActor, SystemActor
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.demo.loader import DATA_DIR
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
 from ehoks.kernel.clock import today_in_finland
-from ehoks.registries import build_registries
 from ehoks.registries.local import import_directory
 from ehoks.sharing import service as sharing_service
 from ehoks.sharing.models import Jako
@@ -85,7 +84,7 @@ def plan(db, live, world):
             ],
         }
     )
-    deps = Deps(registries=build_registries(live.settings, db), settings=live.settings)
+    deps = build_runtime(live.settings, db).context()
     system = SystemActor("test")
     with make_session_factory(db).begin() as session:
         written = hoks_service.create(session, system, body, deps)

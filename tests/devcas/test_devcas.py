@@ -15,11 +15,11 @@ from ehoks.access.actor import OfficialActor, SystemActor, grants_from_roles
 from ehoks.auth.service import dev_choices
 from ehoks.auth.sessions import CSRF_COOKIE_NAME
 from ehoks.config import Settings
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.devcas import tickets
 from ehoks.devcas.people import role_strings
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
 from ehoks.main import create_app
 from ehoks.registries import build_registries
 from ehoks.settings.auth import SessionSettings
@@ -36,7 +36,7 @@ def student(db, database_url, world) -> str:
     Lukija Liisa of the institution and this student."""
     oppija, oo = world.add_oppija("kehityscas")
     settings = Settings(environment="test", database_url=database_url)
-    deps = Deps(registries=build_registries(settings, db), settings=settings)
+    deps = build_runtime(settings, db).context()
     with make_session_factory(db).begin() as session:
         hoks_service.create(session, SystemActor("test"), hoks_body(oppija, oo), deps)
     return oppija

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from ehoks.access.actor import SystemActor
 from ehoks.audit.models import AuditEvent
 from ehoks.cli import app as cli_app
-from ehoks.cli import jobs as jobs_cli
+from ehoks.context import build_runtime, usecase
 from ehoks.db import make_session_factory, transaction
 from ehoks.errors import RegistryUnavailable
 from ehoks.hoks import cleanup
@@ -44,7 +44,7 @@ OLD = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)  # "last written" well before the 
 
 @pytest.fixture
 def deps(db, settings, world):
-    return hoks_service.Deps(registries=build_registries(settings, db), settings=settings)
+    return build_runtime(settings, db).context()
 
 
 class FailingKoski:
@@ -68,10 +68,9 @@ class FailingKoski:
 
 
 def _failing(deps, *oids):
-    registries = dataclasses.replace(
-        deps.registries, koski=FailingKoski(deps.registries.koski, oids)
-    )
-    return dataclasses.replace(deps, registries=registries)
+    registries = deps.runtime.registries
+    failing = dataclasses.replace(registries, koski=FailingKoski(registries.koski, oids))
+    return dataclasses.replace(deps.runtime, registries=failing).context(deps.actor, deps.trail)
 
 
 def _jakso(tunniste, loppu, *, puhelin=True):
@@ -162,14 +161,18 @@ def _assert_no_contact_data_audited(db):
     assert "040 123" not in text
 
 
+def _fresh(deps):
+    # A context per run, as each request or batch has: a context remembers registry answers,
+    # and the tests change the registries between runs.
+    return deps.runtime.context(deps.actor, deps.trail)
+
+
 def _run_instructors(db, deps, **kwargs):
-    with transaction(make_session_factory(db)) as session:
-        return cleanup.clear_instructor_contacts(session, deps, today=TODAY, **kwargs)
+    return cleanup.clear_instructor_contacts(_fresh(deps), today=TODAY, **kwargs)
 
 
 def _run_students(db, deps, **kwargs):
-    with transaction(make_session_factory(db)) as session:
-        return cleanup.run_student_cleanup(session, deps, today=TODAY, now=NOW, **kwargs)
+    return cleanup.run_student_cleanup(_fresh(deps), today=TODAY, now=NOW, **kwargs)
 
 
 # months_before
@@ -434,8 +437,7 @@ def test_student_contacts_go_only_when_every_rule_holds(db, deps, students):
 
 
 def test_the_route_function_returns_the_cleared_ids(db, deps, students):
-    with transaction(make_session_factory(db)) as session:
-        cleared = cleanup.clear_student_contacts(session, deps, today=TODAY, now=NOW)
+    cleared = cleanup.clear_student_contacts(_fresh(deps), today=TODAY, now=NOW)
     assert cleared == [students["cleared-dated"], students["cleared-undated"]]
 
 
@@ -653,7 +655,8 @@ def test_the_command_reports_hokses_koski_could_not_answer_for(env, deps, world,
         real = build_registries(settings, engine)
         return dataclasses.replace(real, koski=FailingKoski(real.koski, {failing_oid}))
 
-    monkeypatch.setattr(jobs_cli, "build_registries", registries)
+    # The CLI's runtime builds its registries (``ehoks.context.build_runtime``).
+    monkeypatch.setattr(usecase, "build_registries", registries)
     result = runner.invoke(cli_app, ["jobs", "contact-cleanup", "--limit", "1", "--until-done"])
 
     assert result.exit_code == 1, result.output

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from ehoks.access.actor import OfficialActor, ServiceClientActor, SystemActor, grants_from_roles
 from ehoks.access.errors import NoAccess, NotPermitted
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory, transaction
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import ArchivedHoksExists, HoksNotFound
 from ehoks.hoks.models import Hoks, HoksNaytto, HoksTyopaikkajakso, HoksVersion
-from ehoks.registries import build_registries
 from tests.factories import hoks_body
 
 SYSTEM = SystemActor("test")
@@ -19,7 +19,7 @@ SYSTEM = SystemActor("test")
 
 @pytest.fixture
 def deps(db, settings):
-    return hoks_service.Deps(registries=build_registries(settings, db), settings=settings)
+    return build_runtime(settings, db).context()
 
 
 @pytest.fixture

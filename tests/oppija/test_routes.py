@@ -59,7 +59,10 @@ def learner(app, db, world):
     for oo in (first_oo, second_oo):
         with make_session_factory(db).begin() as session:
             written = hoks_service.create(
-                session, SystemActor("tests"), hoks_body(oppija, oo), app.state.ehoks.deps
+                session,
+                SystemActor("tests"),
+                hoks_body(oppija, oo),
+                app.state.ehoks.runtime.context(),
             )
         ids.append(written.hoks_id)
     return oppija, ids

@@ -10,7 +10,7 @@ from tests.raportit.world import ReportWorld, build
 
 @pytest.fixture
 def deps(app):
-    return app.state.ehoks.deps
+    return app.state.ehoks.runtime.context()
 
 
 @pytest.fixture

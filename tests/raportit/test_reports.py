@@ -38,7 +38,12 @@ def run(db, deps, trail, provider):
         trail.actor = actor or provider
         with make_session_factory(db)() as session:
             return service.report_page(
-                session, trail.actor, deps.with_trail(trail), query, today=TODAY, **page
+                session,
+                trail.actor,
+                _traced(deps, trail),
+                query,
+                today=TODAY,
+                **page,
             )
 
     return _run
@@ -198,7 +203,7 @@ def test_the_export_streams_the_pages_rows_in_their_order(
     paged = [r for number in (1, 2, 3) for r in run(query, koko=1, sivu=number).rows]
     trail.actor = provider
     with make_session_factory(db)() as session:
-        export = service.start_export(session, trail.actor, deps.with_trail(trail), query)
+        export = service.start_export(session, trail.actor, _traced(deps, trail), query)
         batches = list(service.export_rows(session, export, batch_size=2))
     assert export.rows == 3
     assert [len(b) for b in batches] == [2, 1]
@@ -209,7 +214,7 @@ def test_the_summary_exports_every_group(db, deps, trail, provider, reports, kt1
     query = ReportQuery("yhteenveto", kt1)
     trail.actor = provider
     with make_session_factory(db)() as session:
-        export = service.start_export(session, trail.actor, deps.with_trail(trail), query)
+        export = service.start_export(session, trail.actor, _traced(deps, trail), query)
         rows = [r for b in service.export_rows(session, export) for r in b]
     assert export.rows == len(rows) == 2
 
@@ -261,7 +266,7 @@ def test_an_export_is_audited_with_its_row_count(db, deps, trail, provider, repo
     query = ReportQuery("tyopaikkajaksot", kt1, alku=date(2023, 1, 1))
     trail.actor = provider
     with make_session_factory(db)() as session:
-        service.start_export(session, trail.actor, deps.with_trail(trail), query)
+        service.start_export(session, trail.actor, _traced(deps, trail), query)
     (event,) = trail.pending
     assert event.operation == "export"
     assert event.details["rajaukset"] == {"alku": "2023-01-01", "loppu": None}
@@ -338,3 +343,8 @@ def test_the_summary_counts_ended_study_rights_by_the_same_rule(run, reports, kt
     result = run(ReportQuery("yhteenveto", kt1))
     (rivi,) = [r for r in result.rows if r.oppilaitos_oid == world.oppilaitos_1]
     assert (rivi.hoksit, rivi.voimassa, rivi.paattyneet, rivi.puuttuvat) == (11, 6, 5, 0)
+
+
+def _traced(deps, trail):
+    """The context of one request with ``trail``, as the routes build it."""
+    return deps.runtime.context(trail.actor, trail)

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, update
 
 from ehoks.access.actor import OfficialActor, SystemActor, grants_from_roles
+from ehoks.context import UseCase
 from ehoks.db import make_session_factory
 from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service.common import Deps
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.registries.local import import_directory
 from tests.factories import OPH, World, hoks_body, koski_opiskeluoikeus, tyopaikkajakso
@@ -69,7 +69,7 @@ def _no_part_time(tunniste: str, **dates: str) -> dict[str, Any]:
 
 def create_hoks(
     engine: Engine,
-    deps: Deps,
+    deps: UseCase,
     world: World,
     name: str,
     body_overrides: dict[str, Any],
@@ -101,7 +101,7 @@ def create_hoks(
         return oppija, hoks_service.create(session, SYSTEM, body, deps).hoks_id
 
 
-def build(engine: Engine, deps: Deps, world: World, tmp_path: Path) -> ReportWorld:
+def build(engine: Engine, deps: UseCase, world: World, tmp_path: Path) -> ReportWorld:
     """Create the HOKSes through the service (projections and index as in production)."""
     koodisto = tmp_path / "koodisto-import" / "koodisto"
     koodisto.mkdir(parents=True)

@@ -29,7 +29,7 @@ def _assessor_access(app, db, plan, address):
             EmailActor(address),
             "read",
             hoks,
-            app.state.ehoks.deps.registries,
+            app.state.ehoks.runtime.registries,
             today=today_in_finland(),
         )
 

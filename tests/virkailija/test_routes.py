@@ -45,7 +45,9 @@ def create(app, db):
     def _create(oppija, oo):
         with make_session_factory(db).begin() as session:
             body = hoks_body(oppija, oo)
-            return hoks_service.create(session, SYSTEM, body, app.state.ehoks.deps).hoks_id
+            return hoks_service.create(
+                session, SYSTEM, body, app.state.ehoks.runtime.context()
+            ).hoks_id
 
     return _create
 

@@ -34,7 +34,7 @@ def plans(db, settings, world) -> dict[str, list[int]]:
             oid, oo = world.add_oppija(f"kansallinen-{learner}{n}", oid=oid, oppilaitos=oppilaitos)
             with make_session_factory(db).begin() as session:
                 created = hoks_service.create(
-                    session, SYSTEM, hoks_body(oid, oo), app.state.ehoks.deps
+                    session, SYSTEM, hoks_body(oid, oo), app.state.ehoks.runtime.context()
                 )
             made.setdefault(oid, []).append(created.hoks_id)
     return made

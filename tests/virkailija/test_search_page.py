@@ -42,7 +42,7 @@ def listed(db, settings, world) -> list[dict[str, Any]]:
         oppija, oo = world.add_oppija(f"jarjestys{n}", oppilaitos=world.oppilaitos_1)
         with make_session_factory(db).begin() as session:
             hoks_id = hoks_service.create(
-                session, SYSTEM, hoks_body(oppija, oo), app.state.ehoks.deps
+                session, SYSTEM, hoks_body(oppija, oo), app.state.ehoks.runtime.context()
             ).hoks_id
         tutkinto = TUTKINNOT[n]
         row = {

@@ -19,11 +19,11 @@ from sqlalchemy import Engine
 
 from ehoks.access.actor import StudentActor, SystemActor
 from ehoks.config import Settings
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.errors import RegistryUnavailable
 from ehoks.hoks import service as hoks_service
-from ehoks.hoks.service import Deps
 from ehoks.main import create_app
 from ehoks.registries import build_registries
 from ehoks.registries.ports import Opiskeluoikeus
@@ -109,7 +109,7 @@ def study_right(
 
 
 def add_plan(engine: Engine, settings: Settings, oppija: str, oid: str) -> str:
-    deps = Deps(registries=build_registries(settings, engine), settings=settings)
+    deps = build_runtime(settings, engine).context()
     body = {
         "oppija-oid": oppija,
         "opiskeluoikeus-oid": oid,

@@ -23,15 +23,14 @@ from sqlalchemy import Engine, select
 from ehoks.access.actor import EmailActor, StudentActor, SystemActor
 from ehoks.audit.models import AuditEvent
 from ehoks.config import Settings
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory
 from ehoks.demo.loader import DATA_DIR, load_demo
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.models import Hoks
-from ehoks.hoks.service import Deps
 from ehoks.kernel.clock import today_in_finland
 from ehoks.mail.sender import SmtpMailer
 from ehoks.outbox.models import OutboxJob
-from ehoks.registries import build_registries
 from ehoks.registries.local import import_directory
 from ehoks.sharing.models import Jako
 from ehoks.web import i18n
@@ -325,7 +324,7 @@ def make_rich_plan(
     engine: Engine, settings: Settings, world: World, seed: str = "rikas"
 ) -> RichPlan:
     oppija, oo = world.add_oppija(seed)
-    deps = Deps(registries=build_registries(settings, engine), settings=settings)
+    deps = build_runtime(settings, engine).context()
     body = rich_hoks_body(oppija, oo, world.oppilaitos_1, today_in_finland())
     with make_session_factory(engine).begin() as session:
         written = hoks_service.create(session, SystemActor("test"), body, deps)
@@ -508,7 +507,7 @@ def test_the_list_shows_every_plan_newest_first_with_its_state(
         "arvioituPäättymispäivä": "2022-05-31",
     }
     world.add_oppija("rikas", oid=plan.oppija, opiskeluoikeudet=[ended])
-    deps = Deps(registries=build_registries(settings, db), settings=settings)
+    deps = build_runtime(settings, db).context()
     body = {
         "oppija-oid": plan.oppija,
         "opiskeluoikeus-oid": ended["oid"],

@@ -26,6 +26,7 @@ from ehoks.access.actor import (
 )
 from ehoks.audit.models import AuditEvent
 from ehoks.config import Settings
+from ehoks.context import UseCase, build_runtime
 from ehoks.db import make_session_factory
 from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.enrichment.service import enrich
@@ -33,7 +34,6 @@ from ehoks.hoks import service as hoks_service
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas.entities import ENTITIES
 from ehoks.hoks.schemas.partkinds import PART_KINDS
-from ehoks.hoks.service import Deps
 from ehoks.main import create_app
 from ehoks.registries import build_registries
 from ehoks.virkailija import routes as virkailija_routes
@@ -135,8 +135,8 @@ def stored(db: Engine, hoks_id: int) -> Hoks:
         return found
 
 
-def deps_of(db: Engine, settings: Settings) -> Deps:
-    return Deps(registries=build_registries(settings, db), settings=settings)
+def deps_of(db: Engine, settings: Settings) -> UseCase:
+    return build_runtime(settings, db).context()
 
 
 def page_of(client: TestClient, url: str, status: int = 200) -> str:
@@ -280,10 +280,10 @@ def test_a_hoks_entered_by_hand_has_an_edit_link_for_those_who_may_write(
     oppija, oo = world.add_oppija("kasin")
     from ehoks.virkailija import service as virkailija_service
 
+    ctx = deps_of(db, settings)
+    prepared = virkailija_service.prepare_create(crud, oppija, hoks_body(oppija, oo), ctx)
     with make_session_factory(db).begin() as session:
-        hoks_id = virkailija_service.create_hoks(
-            session, crud, oppija, hoks_body(oppija, oo), deps_of(db, settings)
-        ).hoks_id
+        hoks_id = virkailija_service.apply_create(session, crud, prepared, ctx).hoks_id
     edit = f'href="{APP}/hoks/{oppija}/{hoks_id}"'
     login(client, db, settings, crud)
     assert edit in page_of(client, f"{APP}/oppija/{oppija}")

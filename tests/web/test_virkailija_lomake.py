@@ -181,7 +181,11 @@ def hoks_count(db) -> int:
 def create_as_service(app, db, body: dict[str, Any], *, manual: bool = True) -> int:
     with make_session_factory(db).begin() as session:
         return hoks_service.create(
-            session, SystemActor("tests"), body, app.state.ehoks.deps, virkailija=manual
+            session,
+            SystemActor("tests"),
+            body,
+            app.state.ehoks.runtime.context(),
+            virkailija=manual,
         ).hoks_id
 
 
@@ -439,7 +443,7 @@ def test_a_registry_down_gives_the_503_page_and_stores_nothing(
     def down(oid: str) -> None:
         raise RegistryUnavailable("Koski", "timeout")
 
-    monkeypatch.setattr(app.state.ehoks.deps.registries.koski, "get_opiskeluoikeus", down)
+    monkeypatch.setattr(app.state.ehoks.runtime.registries.koski, "get_opiskeluoikeus", down)
     response = post(client, NEW, fields, csrf, tallenna="1")
     assert response.status_code == 503
     assert "<html" in response.text
@@ -556,7 +560,7 @@ def test_a_save_over_a_newer_version_is_refused_and_shows_what_changed(
             SystemActor("tests"),
             hoks_id,
             {"id": hoks_id, "sahkoposti": "jarjestelma@example.org"},
-            app.state.ehoks.deps,
+            app.state.ehoks.runtime.context(),
         )
     newer = stored(db, hoks_id)
     assert newer is not None

@@ -62,7 +62,7 @@ def make(app, db, world):
         )
         with make_session_factory(db).begin() as session:
             written = hoks_service.create(
-                session, SYSTEM, hoks_body(oppija, oo, **body), app.state.ehoks.deps
+                session, SYSTEM, hoks_body(oppija, oo, **body), app.state.ehoks.runtime.context()
             )
         return oppija, written.hoks_id
 
@@ -306,7 +306,7 @@ def test_state_filter_and_deleted_hoksit_only_for_super_users(
     make("valmis", **{"osaamisen-saavuttamisen-pvm": past})
     _, deleted = make("poistettu")
     with make_session_factory(db).begin() as session:
-        hoks_service.soft_delete(session, SYSTEM, deleted, app.state.ehoks.deps)
+        hoks_service.soft_delete(session, SYSTEM, deleted, app.state.ehoks.runtime.context())
     assert rows(web.get(f"{UI}/").text) == ["Testi valmis Oppija", "Testi voimassa Oppija"]
     assert rows(web.get(f"{UI}/?tila=voimassa").text) == ["Testi voimassa Oppija"]
     ended = web.get(f"{UI}/?tila=paattynyt").text
@@ -407,7 +407,7 @@ def test_the_projection_follows_the_index_and_the_hoks(
         )
     assert rows(web.get(f"{UI}/").text) == ["Uusi Nimi"]
     with make_session_factory(db).begin() as session:
-        hoks_service.hard_delete(session, SYSTEM, hoks_id, app.state.ehoks.deps)
+        hoks_service.hard_delete(session, SYSTEM, hoks_id, app.state.ehoks.runtime.context())
     assert rows(web.get(f"{UI}/").text) == []
     with db.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM hoks_haku")).scalar() == 0
@@ -428,7 +428,7 @@ def test_child_organisations_are_the_institutions_with_hoksit_below(app, db, wor
     make("lapsi2", world.oppilaitos_2)
     with make_session_factory(db)() as session:
         children = search.child_organisations(
-            session, app.state.ehoks.deps.registries.organisaatio, [OPH, world.koulutustoimija_2]
+            session, app.state.ehoks.runtime.registries.organisaatio, [OPH, world.koulutustoimija_2]
         )
     assert sorted(children[OPH]) == sorted([world.oppilaitos_1, world.oppilaitos_2])
     assert children[world.koulutustoimija_2] == []
@@ -437,7 +437,7 @@ def test_child_organisations_are_the_institutions_with_hoksit_below(app, db, wor
 def test_the_development_login_offers_a_read_only_official(app, db, world, make):
     make("kehitys")
     with make_session_factory(db)() as session:
-        choices = {c.key: c for c in dev_choices(session, app.state.ehoks.deps.registries)}
+        choices = {c.key: c for c in dev_choices(session, app.state.ehoks.runtime.registries)}
     reader = choices["virkailija:luku"].actor
     assert isinstance(reader, OfficialActor)
     assert [(g.organisaatio_oid, g.privileges) for g in reader.grants] == [

@@ -39,7 +39,7 @@ def client(app):
 
 @pytest.fixture
 def reports(db, app, world, tmp_path):
-    return build(db, app.state.ehoks.deps, world, tmp_path)
+    return build(db, app.state.ehoks.runtime.context(), world, tmp_path)
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ def many_periods(db, app, world):
     }
     body = hoks_body(oppija, opiskeluoikeus, **{"hankittavat-ammat-tutkinnon-osat": [unit]})
     with make_session_factory(db).begin() as session:
-        return hoks_service.create(session, SYSTEM, body, app.state.ehoks.deps).hoks_id
+        return hoks_service.create(session, SYSTEM, body, app.state.ehoks.runtime.context()).hoks_id
 
 
 def test_numbered_pages_on_the_server(web, world, reports, many_periods):

@@ -12,9 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from ehoks.access import service as access_service
 from ehoks.access.errors import InvalidClient, UnsupportedGrantType
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import AppState, State, source_address
 from ehoks.api.openapi import errors, ok
 from ehoks.api.responses import OrjsonResponse
+from ehoks.context.request import AppState, State, source_address
 from ehoks.ratelimit.service import Check
 
 router = APIRouter()
@@ -74,10 +74,11 @@ def _issue(
 ) -> access_service.IssuedToken:
     # Counted in a transaction of its own, before the secret is checked: wrong secrets count.
     state.limiter.hit(*checks)
-    with state.write() as session:
-        return access_service.issue_token(
+    return state.runtime.context().write(
+        lambda session: access_service.issue_token(
             session, client_id=client_id, client_secret=client_secret, settings=state.settings
         )
+    )
 
 
 def _credentials(authorization: str | None, form: dict[str, str]) -> tuple[str, str]:

@@ -59,7 +59,7 @@ class AccessLogMiddleware:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         request_id = headers.get("x-request-id", "")[:64] or new_uuid()
         if "x-request-id" not in headers:
-            # The same id reaches the audit trail (api.deps.trail_of) and the response.
+            # The same id reaches the audit trail (context.request.trail_of) and the response.
             scope["headers"] = [*scope["headers"], (b"x-request-id", request_id.encode())]
         started = time.perf_counter()
         status = 500

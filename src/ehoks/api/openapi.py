@@ -25,6 +25,8 @@ from pydantic.json_schema import models_json_schema
 from ehoks.api import deps
 from ehoks.api import openapi_bodies as bodies
 from ehoks.api.openapi_examples import DESCRIPTION, EXAMPLE_HOKS
+from ehoks.auth import people
+from ehoks.context import request as shared
 from ehoks.hoks.parts import CHILDREN, ROOT, ROOT_COLLECTIONS
 from ehoks.hoks.schemas import PART_KINDS, openapi_models
 from ehoks.hoks.schemas.generate import model_for
@@ -355,7 +357,7 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         yield from _calls(dependency)
 
 
-SESSION_DEPENDENCIES = {deps._logged_in, deps._student, deps._official, deps._email_user}
+SESSION_DEPENDENCIES = {people._logged_in, people._student, people._official, people._email_user}
 
 
 def _complete(operation: dict[str, Any], route: APIRoute, method: str) -> None:
@@ -376,11 +378,11 @@ def _complete(operation: dict[str, Any], route: APIRoute, method: str) -> None:
         operation["security"] = [{"session": [], "csrf": []} if changes else {"session": []}]
         _merge_error(responses, 401, [bodies.ErrorBody.__name__])
         _merge_error(responses, 403, [bodies.ErrorBody.__name__])
-    elif deps.current_session in calls:
+    elif people.current_session in calls:
         operation["security"] = [{"session": []}, {}]
     else:
         operation["security"] = []
-    if deps.app_state in calls:
+    if shared.app_state in calls:
         _merge_error(responses, 503, [bodies.ErrorBody.__name__])
     if operation.get("parameters"):
         _merge_error(responses, 400, [bodies.RequestValidationBody.__name__])

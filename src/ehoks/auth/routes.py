@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ehoks.access.actor import Actor
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import CurrentSession, LoggedIn, State, Trail, source_address, trail_of
 from ehoks.api.openapi import errors, ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.auth import revocation, sessions
@@ -26,6 +26,9 @@ from ehoks.auth.cas import parse_logout_request
 from ehoks.auth.errors import BadLogoutRequest
 from ehoks.auth.logout_target import after_logout
 from ehoks.auth.oidc import OidcClient
+from ehoks.auth.people import CurrentSession, LoggedIn
+from ehoks.context import UseCase
+from ehoks.context.request import Context, State, context_of, source_address
 from ehoks.errors import NotFound
 from ehoks.kernel.clock import now_utc
 from ehoks.ratelimit.service import Check
@@ -70,7 +73,7 @@ def _safe_return(value: str | None) -> str | None:
 def start_session(
     request: Request,
     state: State,
-    trail: Trail,
+    ctx: UseCase,
     actor: Actor,
     *,
     login_ref: str | None,
@@ -79,8 +82,11 @@ def start_session(
 ) -> RedirectResponse:
     """A new session for ``actor``; any session the browser had is ended first."""
     now = now_utc()
+    trail = ctx.trail
+    assert trail is not None
     trail.actor = actor
-    with state.write(trail) as session:
+
+    def log_in(session: Session) -> sessions.NewSession:
         revocation.require_not_disabled(session, actor)
         old = request.cookies.get(sessions.COOKIE_NAME)
         if old:
@@ -89,6 +95,9 @@ def start_session(
             session, actor, settings=state.settings.session, now=now, login_ref=login_ref
         )
         trail.record(operation="login", details={"protocol": protocol})
+        return new
+
+    new = ctx.write(log_in)
     response = RedirectResponse(to, status_code=303)
     secure = state.settings.session.cookie_secure
     response.set_cookie(
@@ -160,8 +169,8 @@ def dev_login_page(
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> HTMLResponse:
     _require_dev_login(state)
-    with state.read() as session:
-        choices = login.dev_choices(session, state.deps.registries)
+    with state.runtime.context().read() as session:
+        choices = login.dev_choices(session, state.runtime.registries)
     groups = []
     taken: set[str] = set()
     for prefix in DEV_GROUPS:
@@ -180,20 +189,20 @@ def dev_login_page(
 def dev_login(
     request: Request,
     state: State,
-    trail: Trail,
+    ctx: Context,
     kuka: Annotated[str, Form(max_length=400)],
     csrf_token: Annotated[str, Form()] = "",
     paluu: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> RedirectResponse:
     _require_dev_login(state)
     check_form_csrf(request, csrf_token)
-    with state.read() as session:
-        choices = {c.key: c for c in login.dev_choices(session, state.deps.registries)}
+    with state.runtime.context().read() as session:
+        choices = {c.key: c for c in login.dev_choices(session, state.runtime.registries)}
     choice = choices.get(kuka)
     if choice is None:
         raise NotFound(f"No seeded person {kuka!r}")
     to = _safe_return(paluu) or HOME[choice.actor.kind]
-    return start_session(request, state, trail, choice.actor, login_ref=None, protocol="dev", to=to)
+    return start_session(request, state, ctx, choice.actor, login_ref=None, protocol="dev", to=to)
 
 
 # CAS and CAS-oppija
@@ -220,10 +229,11 @@ def begin_login(
     if protocol == "oidc":
         client = _oidc(state, realm)
         start = client.begin(f"{settings.public_url}/ehoks/kirjaudu/oidc/{realm}/paluu")
-        with state.write() as session:
-            login.remember_login(
+        state.runtime.context().write(
+            lambda session: login.remember_login(
                 session, start, provider=realm, return_to=_safe_return(return_to), now=now_utc()
             )
+        )
         return RedirectResponse(start.authorization_url, status_code=303)
     callback = VIRKAILIJA_CAS_CALLBACK if realm == "virkailija" else OPPIJA_CAS_CALLBACK
     service = _cas_service(settings.public_url, callback, _safe_return(return_to))
@@ -256,7 +266,7 @@ def _cas_service(public_url: str, callback: str, return_to: str | None) -> str:
 def virkailija_cas_callback(
     request: Request,
     state: State,
-    trail: Trail,
+    ctx: Context,
     ticket: Annotated[str, Query()],
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
@@ -268,7 +278,7 @@ def virkailija_cas_callback(
     return start_session(
         request,
         state,
-        trail,
+        ctx,
         actor,
         login_ref=ticket,
         protocol="cas",
@@ -286,7 +296,7 @@ def virkailija_cas_callback(
 def oppija_cas_callback(
     request: Request,
     state: State,
-    trail: Trail,
+    ctx: Context,
     ticket: Annotated[str, Query()],
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
@@ -294,11 +304,9 @@ def oppija_cas_callback(
     back = _safe_return(return_to)
     service = _cas_service(state.settings.public_url, OPPIJA_CAS_CALLBACK, back)
     oppija = state.auth.cas.validate_oppija(ticket, service)
-    actor = login.student_from_cas(oppija, state.deps.registries)
+    actor = login.student_from_cas(oppija, state.runtime.registries)
     to = back or HOME["oppija"]
-    return start_session(
-        request, state, trail, actor, login_ref=ticket, protocol="cas-oppija", to=to
-    )
+    return start_session(request, state, ctx, actor, login_ref=ticket, protocol="cas-oppija", to=to)
 
 
 @router.post(
@@ -342,8 +350,7 @@ def _single_logout(state: State, logout_request: str) -> int:
     if not logout_request:
         raise BadLogoutRequest("logoutRequest is required")
     ticket = parse_logout_request(logout_request)
-    with state.write() as session:
-        return sessions.end_by_login_ref(session, ticket)
+    return state.runtime.context().write(lambda session: sessions.end_by_login_ref(session, ticket))
 
 
 # OpenID Connect
@@ -365,14 +372,15 @@ def oidc_callback(
     realm: Realm,
     request: Request,
     state: State,
-    trail: Trail,
+    ctx: Context,
     code: Annotated[str, Query()],
     state_param: Annotated[str, Query(alias="state")],
 ) -> RedirectResponse:
     limit_logins(request, state)
     client = _oidc(state, realm)
-    with state.write() as session:
-        attempt = login.take_login(session, state_param, provider=realm, now=now_utc())
+    attempt = state.runtime.context().write(
+        lambda session: login.take_login(session, state_param, provider=realm, now=now_utc())
+    )
     identity = client.complete(
         code=code,
         redirect_uri=f"{state.settings.public_url}/ehoks/kirjaudu/oidc/{realm}/paluu",
@@ -388,7 +396,7 @@ def oidc_callback(
     return start_session(
         request,
         state,
-        trail,
+        ctx,
         actor,
         login_ref=login_ref,
         protocol="oidc",
@@ -406,8 +414,9 @@ def oidc_backchannel_logout(
 ) -> Response:
     client = _oidc(state, realm)
     subject, sid = client.parse_backchannel_logout(logout_token)
-    with state.write() as session:
-        sessions.end_by_login_ref(session, f"oidc:{realm}:{sid or subject}")
+    state.runtime.context().write(
+        lambda session: sessions.end_by_login_ref(session, f"oidc:{realm}:{sid or subject}")
+    )
     return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
@@ -431,13 +440,16 @@ def logout_everywhere(request: Request, state: State, logged_in: LoggedIn) -> Re
 def _logout(
     request: Request, state: State, logged_in: sessions.LoggedIn, *, everywhere: bool
 ) -> Response:
-    trail = trail_of(request)
-    with state.write(trail) as session:
+    ctx = context_of(request, state, logged_in.actor)
+
+    def log_out(session: Session) -> None:
         if everywhere:
             sessions.end_everywhere(session, logged_in.actor)
         else:
             sessions.end(session, logged_in.id)
-        trail.record(operation="logout", details={"everywhere": everywhere})
+        ctx.audit("logout", details={"everywhere": everywhere})
+
+    ctx.write(log_out)
     return _clear_cookies(
         RedirectResponse(after_logout(state.settings, state.auth, logged_in.actor), status_code=303)
     )
@@ -478,5 +490,4 @@ async def delete_session(request: Request, state: State, logged_in: LoggedIn) ->
 
 
 def _end_session(state: State, session_id: str) -> None:
-    with state.write() as session:
-        sessions.end(session, session_id)
+    state.runtime.context().write(lambda session: sessions.end(session, session_id))

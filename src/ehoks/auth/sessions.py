@@ -7,7 +7,7 @@
   comes first; on logout; on "log out everywhere" (every session of the same person); and on
   single logout from CAS or the OpenID provider (by the ticket or ``sid`` it was created from).
 * Each session has its own CSRF token; every state-changing form and session API call must
-  echo it (``api.deps``).
+  echo it (``auth.people``).
 """
 
 from __future__ import annotations

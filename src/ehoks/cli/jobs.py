@@ -10,13 +10,12 @@ from rich import print as rprint
 from ehoks.audit.trail import AuditTrail
 from ehoks.auth import email_login, sessions
 from ehoks.cli.context import cli_context
+from ehoks.context import Runtime, UseCase
 from ehoks.db import transaction
 from ehoks.hoks import cleanup
-from ehoks.hoks.service.common import Deps
 from ehoks.kernel.clock import now_utc, today_in_finland
 from ehoks.kernel.ids import new_uuid
 from ehoks.ratelimit.service import RateLimiter
-from ehoks.registries import build_registries
 from ehoks.registries.http import close_registries
 
 app = typer.Typer(help="Scheduled maintenance jobs.", no_args_is_help=True)
@@ -40,21 +39,15 @@ def contact_cleanup(
 
     Exits with 1 when Koski could not be asked about some HOKSes (they are left as they are
     and tried again on the next run)."""
-    context = cli_context(ctx)
-    deps = Deps(
-        registries=build_registries(context.settings, context.engine), settings=context.settings
-    )
+    runtime = cli_context(ctx).runtime
     try:
         instructors = 0
         while True:
             # One batch per transaction, so a long run never holds its locks for long and an
             # interrupted run keeps what it finished.
-            with transaction(context.session_factory) as session:
-                trail = _trail()
-                periods = cleanup.clear_instructor_contacts(
-                    session, deps.with_trail(trail), today=today_in_finland(), limit=limit
-                )
-                trail.flush(session)  # last, as the audit chain requires
+            periods = cleanup.clear_instructor_contacts(
+                _context(runtime), today=today_in_finland(), limit=limit
+            )
             instructors += len(periods)
             if not until_done or len(periods) < limit:
                 break
@@ -62,26 +55,22 @@ def contact_cleanup(
         cleared = touched = 0
         failed: set[int] = set()
         while True:
-            with transaction(context.session_factory) as session:
-                trail = _trail()
-                batch = cleanup.run_student_cleanup(
-                    session,
-                    deps.with_trail(trail),
-                    today=today_in_finland(),
-                    now=now_utc(),
-                    limit=limit,
-                    # Without this a batch full of HOKSes Koski cannot answer for would be
-                    # selected again and again.
-                    exclude=failed,
-                )
-                trail.flush(session)
+            batch = cleanup.run_student_cleanup(
+                _context(runtime),
+                today=today_in_finland(),
+                now=now_utc(),
+                limit=limit,
+                # Without this a batch full of HOKSes Koski cannot answer for would be
+                # selected again and again.
+                exclude=failed,
+            )
             cleared += len(batch.cleared)
             touched += len(batch.touched)
             failed.update(batch.koski_failed)
             if not until_done or batch.selected < limit:
                 break
     finally:
-        close_registries(deps.registries)
+        close_registries(runtime.registries)
 
     rprint(f"workplace instructors' contact data cleared on {instructors} period(s)")
     rprint(
@@ -97,11 +86,12 @@ def contact_cleanup(
         raise typer.Exit(1)
 
 
-def _trail() -> AuditTrail:
-    """The audit trail of one batch: its events commit with the batch (DESIGN D7)."""
+def _context(runtime: Runtime) -> UseCase:
+    """The context of one batch, with its audit trail: its events commit with the batch
+    (DESIGN D7)."""
     trail = AuditTrail(f"job:contact-cleanup:{new_uuid()}"[:64], operation="delete")
     trail.actor = cleanup.ACTOR
-    return trail
+    return runtime.context(cleanup.ACTOR, trail)
 
 
 @app.command("purge-sessions")

@@ -10,12 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ehoks.cli.context import CliContext, cli_context
-from ehoks.db import transaction
+from ehoks.cli.context import cli_context
 from ehoks.errors import EhoksError
 from ehoks.hoks.service import upkeep
 from ehoks.kernel.clock import now_utc
-from ehoks.registries import Registries, build_registries
 from ehoks.registries.local import (
     ExportSummary,
     ImportSummary,
@@ -88,11 +86,6 @@ def export(ctx: typer.Context, directory: Directory) -> None:
     console.print(_table(summary))
 
 
-def _deps(ctx: typer.Context) -> tuple[CliContext, Registries]:
-    context = cli_context(ctx)
-    return context, build_registries(context.settings, context.engine)
-
-
 @app.command("refresh-index")
 def refresh_index(
     ctx: typer.Context,
@@ -100,9 +93,8 @@ def refresh_index(
 ) -> None:
     """Re-read learners and study rights of every HOKS from the registries into the index,
     and flag study rights that Koski no longer knows."""
-    context, registries = _deps(ctx)
-    with transaction(context.session_factory) as session:
-        summary = upkeep.refresh_index(session, registries, now=now_utc(), oppija_oid=oppija)
+    runtime = cli_context(ctx).runtime
+    summary = upkeep.refresh_index(runtime.context(), now=now_utc(), oppija_oid=oppija)
     typer.echo(f"indexed {summary.indexed} study rights")
     for oid in summary.koski404:
         typer.echo(f"not in Koski: {oid}")
@@ -117,12 +109,14 @@ def onr_merge(
 ) -> None:
     """Move the HOKSes and index rows of OID's duplicates (ONR slaves) to OID, in one
     transaction."""
-    context, registries = _deps(ctx)
+    use_case = cli_context(ctx).runtime.context()
     try:
-        with transaction(context.session_factory) as session:
-            summary = upkeep.onr_merge(
-                session, registries, oid, changed_by="system:cli", now=now_utc()
+        answers = upkeep.ask_onr(use_case.registries, oid)
+        summary = use_case.write(
+            lambda session: upkeep.onr_merge(
+                session, answers, changed_by="system:cli", now=now_utc()
             )
+        )
     except EhoksError as error:
         raise _fail(error) from error
     typer.echo(

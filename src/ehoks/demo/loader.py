@@ -13,10 +13,10 @@ from ehoks.access import service as access_service
 from ehoks.access.actor import OPH_ORGANISAATIO_OID, SystemActor
 from ehoks.access.repository import ServiceClientRepository
 from ehoks.config import Settings
+from ehoks.context import build_runtime
 from ehoks.db import make_session_factory, transaction
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.repository import HoksRepository
-from ehoks.registries import build_registries
 from ehoks.registries.local import import_directory
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -47,7 +47,7 @@ def load_demo(settings: Settings, engine: Engine, directory: Path = DATA_DIR) ->
                 client_id=DEMO_CLIENT_ID,
                 client_secret=DEMO_CLIENT_SECRET,
             )
-    deps = hoks_service.Deps(registries=build_registries(settings, engine), settings=settings)
+    deps = build_runtime(settings, engine).context()
     created = existing = 0
     for path in sorted((directory / "hoks").glob("*.json")):
         body = json.loads(path.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ehoks.api.deps import AppState, State
+from ehoks.context.request import AppState, State
 from ehoks.devcas import tickets
 from ehoks.devcas.people import CAS, Person, people
 from ehoks.errors import BadRequest, NotFound
@@ -47,8 +47,8 @@ def _secret(state: AppState) -> str:
 
 
 def _people(state: AppState, realm: Realm) -> list[Person]:
-    with state.read() as session:
-        return people(session, state.deps.registries, realm)
+    with state.runtime.context().read() as session:
+        return people(session, state.runtime.registries, realm)
 
 
 @router.get("/{realm}/login", response_class=HTMLResponse)

@@ -13,8 +13,9 @@ new version of the HOKS written by ``store_document`` (history row, projections,
 ``system:contact-cleanup``. The cleared fields are then also removed from the HOKS's earlier
 versions: erased contact data must not stay readable through the version history, so this is
 the one write that changes history rows. For the same reason the audit event of such a write
-names the erased fields but not their old values. Services never commit; the route or the job
-owns the transaction.
+names the erased fields but not their old values. Each batch prepares, then applies: the
+candidates are selected in a read, Koski is asked outside any transaction, and one write
+transaction locks each HOKS, re-checks it and stores (``context.UseCase.write``).
 
 One difference from the original follows from keeping history: there, clearing an instructor's
 contacts did not touch the HOKS's ``updated_at``; here it is a new version like any write. So
@@ -37,12 +38,13 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import SystemActor
+from ehoks.context import UseCase
 from ehoks.errors import RegistryUnavailable
 from ehoks.hoks.cleanup_repository import ContactCleanupRepository, StudentCandidate
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.parts import walk
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, writer_basis
+from ehoks.hoks.service.common import writer_basis
 from ehoks.hoks.service.documents import store_document
 from ehoks.kernel.clock import now_utc
 from ehoks.registries.koski.schemas import Opiskeluoikeus
@@ -78,7 +80,7 @@ def months_before(day: _Day, months: int) -> _Day:
 
 
 def clear_instructor_contacts(
-    session: Session, deps: Deps, *, today: date, limit: int = DEFAULT_LIMIT
+    deps: UseCase, *, today: date, limit: int = DEFAULT_LIMIT
 ) -> list[str]:
     """Clear the instructor's e-mail and phone on up to ``limit`` workplace periods whose
     ``loppu`` is more than three months before ``today``, oldest first; return the periods'
@@ -90,8 +92,10 @@ def clear_instructor_contacts(
     refreshes; nothing here depends on its answer, so when Koski cannot answer the contact data
     is cleared all the same."""
     cutoff = months_before(today, RETENTION_MONTHS)
-    repository = ContactCleanupRepository(session)
-    candidates = repository.instructor_contact_candidates(ended_before=cutoff, limit=limit)
+    with deps.read() as session:
+        candidates = ContactCleanupRepository(session).instructor_contact_candidates(
+            ended_before=cutoff, limit=limit
+        )
     wanted: dict[int, set[str]] = {}
     oids: dict[int, str] = {}
     for candidate in candidates:
@@ -101,6 +105,20 @@ def clear_instructor_contacts(
     study_rights = {
         hoks_id: _study_right_if_known(oid, hoks_id, deps) for hoks_id, oid in oids.items()
     }
+    cleared = deps.write(
+        lambda session: _clear_instructors_of(session, wanted, study_rights, cutoff, deps)
+    )
+    return [c.module_id for c in candidates if c.module_id in cleared]
+
+
+def _clear_instructors_of(
+    session: Session,
+    wanted: dict[int, set[str]],
+    study_rights: dict[int, Opiskeluoikeus | None],
+    cutoff: date,
+    deps: UseCase,
+) -> set[str]:
+    repository = ContactCleanupRepository(session)
     cleared: set[str] = set()
     for hoks_id, module_ids in wanted.items():
         hoks = repository.lock(hoks_id)
@@ -127,7 +145,7 @@ def clear_instructor_contacts(
                 erase=partial(_clear_instructors, module_ids=set(done)),
             )
             cleared.update(done)
-    return [c.module_id for c in candidates if c.module_id in cleared]
+    return cleared
 
 
 def _clear_instructors(
@@ -174,8 +192,7 @@ class StudentCleanup:
 
 
 def clear_student_contacts(
-    session: Session,
-    deps: Deps,
+    deps: UseCase,
     *,
     today: date,
     now: datetime,
@@ -184,12 +201,11 @@ def clear_student_contacts(
     """Reference 5.2 ``DELETE /heratepalvelu/opiskelijan-yhteystiedot``: the ids of the HOKSes
     whose student e-mail and phone were cleared. HOKSes Koski could not be asked about are
     left as they are and logged (``run_student_cleanup`` reports them)."""
-    return run_student_cleanup(session, deps, today=today, now=now, limit=limit).cleared
+    return run_student_cleanup(deps, today=today, now=now, limit=limit).cleared
 
 
 def run_student_cleanup(
-    session: Session,
-    deps: Deps,
+    deps: UseCase,
     *,
     today: date,
     now: datetime,
@@ -205,14 +221,14 @@ def run_student_cleanup(
     before ``today``; write the rest unchanged. ``now`` is the clock the "not written" rule
     counts from; the writes are stamped when they happen."""
     finished_before = months_before(today, RETENTION_MONTHS)
-    repository = ContactCleanupRepository(session)
-    candidates = _finished_candidates(
-        repository,
-        quiet_since=months_before(now, RETENTION_MONTHS),
-        finished_before=finished_before,
-        exclude=exclude,
-        limit=limit,
-    )
+    with deps.read() as session:
+        candidates = _finished_candidates(
+            ContactCleanupRepository(session),
+            quiet_since=months_before(now, RETENTION_MONTHS),
+            finished_before=finished_before,
+            exclude=exclude,
+            limit=limit,
+        )
     result = StudentCleanup(selected=len(candidates))
     # Registry answers first, so no row lock waits on Koski.
     answers: dict[int, tuple[StudentCandidate, Opiskeluoikeus | None]] = {}
@@ -225,6 +241,21 @@ def run_student_cleanup(
             result.koski_failed.append(candidate.hoks_id)
             continue
         answers[candidate.hoks_id] = (candidate, opiskeluoikeus)
+    written = deps.write(lambda session: _clear_students(session, answers, finished_before, deps))
+    result.cleared, result.touched = written
+    return result
+
+
+def _clear_students(
+    session: Session,
+    answers: dict[int, tuple[StudentCandidate, Opiskeluoikeus | None]],
+    finished_before: date,
+    deps: UseCase,
+) -> tuple[list[int], list[int]]:
+    """The apply phase: each HOKS locked and re-checked (unchanged since it was selected)."""
+    repository = ContactCleanupRepository(session)
+    cleared: list[int] = []
+    touched: list[int] = []
     for hoks_id, (candidate, opiskeluoikeus) in answers.items():
         hoks = repository.lock(hoks_id)
         if hoks is None or hoks.version != candidate.version:
@@ -243,11 +274,11 @@ def run_student_cleanup(
                 erased=erased,
                 erase=_clear_student,
             )
-            result.cleared.append(hoks_id)
+            cleared.append(hoks_id)
         else:
             _write(session, hoks, document, opiskeluoikeus, deps, operation=OPERATION)
-            result.touched.append(hoks_id)
-    return result
+            touched.append(hoks_id)
+    return cleared, touched
 
 
 def _clear_student(document: dict[str, Any]) -> list[str]:
@@ -305,7 +336,7 @@ def _has_period_ending_since(document: dict[str, Any], cutoff: date) -> bool:
 # Writing
 
 
-def _study_right_if_known(oid: str, hoks_id: int, deps: Deps) -> Opiskeluoikeus | None:
+def _study_right_if_known(oid: str, hoks_id: int, deps: UseCase) -> Opiskeluoikeus | None:
     try:
         return deps.registries.koski.get_opiskeluoikeus(oid)
     except RegistryUnavailable as exc:
@@ -322,7 +353,7 @@ def _write(
     hoks: Hoks,
     document: dict[str, Any],
     opiskeluoikeus: Opiskeluoikeus | None,
-    deps: Deps,
+    deps: UseCase,
     *,
     operation: str,
     erased: Sequence[str] = (),

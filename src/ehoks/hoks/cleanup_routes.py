@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from ehoks.access.policy import require_oph_privilege
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.deps import ServiceClient, ServiceContext
 from ehoks.api.openapi import ok
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.hoks import cleanup
@@ -29,13 +29,10 @@ router = APIRouter()
     responses=ok(bodies.ClearedHankkimistavat),
 )
 def delete_tyopaikkaohjaajan_yhteystiedot(
-    actor: ServiceClient, state: State, trail: Trail
+    actor: ServiceClient, ctx: ServiceContext
 ) -> OrjsonResponse:
     require_oph_privilege(actor, "delete")
-    with state.write(trail) as session:
-        cleared = cleanup.clear_instructor_contacts(
-            session, state.deps.with_trail(trail), today=today_in_finland()
-        )
+    cleared = cleanup.clear_instructor_contacts(ctx, today=today_in_finland())
     return envelope({"hankkimistapa-ids": cleared})
 
 
@@ -51,12 +48,7 @@ def delete_tyopaikkaohjaajan_yhteystiedot(
     tags=["heratepalvelu"],
     responses=ok(bodies.ClearedHokses),
 )
-def delete_opiskelijan_yhteystiedot(
-    actor: ServiceClient, state: State, trail: Trail
-) -> OrjsonResponse:
+def delete_opiskelijan_yhteystiedot(actor: ServiceClient, ctx: ServiceContext) -> OrjsonResponse:
     require_oph_privilege(actor, "delete")
-    with state.write(trail) as session:
-        cleared = cleanup.clear_student_contacts(
-            session, state.deps.with_trail(trail), today=today_in_finland(), now=now_utc()
-        )
+    cleared = cleanup.clear_student_contacts(ctx, today=today_in_finland(), now=now_utc())
     return envelope({"hoks-ids": cleared})

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.deps import ServiceClient, ServiceContext
 from ehoks.api.responses import OrjsonResponse, envelope
 from ehoks.hoks.service import learner
 
@@ -92,10 +92,8 @@ _ROW: dict[str, Any] = {
 def list_learner_hokses(
     oppija_oid: Annotated[str, Path(max_length=64, description="The learner's OppijaOID")],
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
 ) -> OrjsonResponse:
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
-        plans = learner.readable_plans(session, actor, oppija_oid, deps)
-    return envelope(learner.list_view(plans, deps))
+    with ctx.read() as session:
+        plans = learner.readable_plans(session, actor, oppija_oid, ctx)
+    return envelope(learner.list_view(plans, ctx))

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import JsonBody, ServiceClient, State, Trail
+from ehoks.api.deps import JsonBody, ServiceClient, ServiceContext
 from ehoks.api.openapi import (
     ETAG,
     EXAMPLE_HOKS,
@@ -26,6 +27,8 @@ from ehoks.api.openapi import (
 )
 from ehoks.api.params import HoksId, InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
+from ehoks.context import UseCase
+from ehoks.context.request import State, Trail
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import SchemaNotFound
 from ehoks.hoks.schemas import json_schemas
@@ -104,7 +107,7 @@ def create_hoks(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -124,18 +127,24 @@ def create_hoks(
         ),
     ] = None,
 ) -> OrjsonResponse:
-    deps = state.deps.with_trail(trail)
-    with state.write(trail) as session:
-        written = hoks_service.create(
+    prepared = hoks_service.prepare_create(actor, body, ctx)
+    if jatkaa_hoksia is not None:
+        jatko_service.prepare_record(ctx, jatkaa_hoksia, prepared.document["oppija-oid"])
+
+    def apply(session: Session) -> hoks_service.Written:
+        written = hoks_service.apply_create(
             session,
             actor,
-            body,
-            deps,
+            prepared,
+            ctx,
             idempotency_key=idempotency_key,
             client_id=actor.audit_id,
         )
         if jatkaa_hoksia is not None and not written.replayed:
-            jatko_service.record(session, actor, written.hoks_id, jatkaa_hoksia, deps)
+            jatko_service.record(session, actor, written.hoks_id, jatkaa_hoksia, ctx)
+        return written
+
+    written = ctx.write(apply)
     headers = _etag_headers(written.version)
     if written.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -156,6 +165,7 @@ def list_hoks_paged(
     actor: ServiceClient,
     state: State,
     trail: Trail,
+    ctx: ServiceContext,
     amount: Annotated[
         int, Query(description="Page size, at most EHOKS_LIMITS__MAX_PAGE_SIZE")
     ] = 500,
@@ -163,7 +173,7 @@ def list_hoks_paged(
     updated_after: Annotated[datetime | None, Query(alias="updated-after"), InstantInRange] = None,
 ) -> OrjsonResponse:
     check_page_size(amount, "amount", state.settings.limits)
-    with state.read(trail) as session:
+    with ctx.read() as session:
         page = hoks_service.paged(
             session, actor, from_id=from_id, amount=amount, updated_after=updated_after
         )
@@ -182,12 +192,10 @@ def list_hoks_paged(
     responses={**hoks_ok("HOKSPerustiedot", etag=False), **errors(404)},
 )
 def get_hoks_by_opiskeluoikeus(
-    opiskeluoikeus_oid: str, actor: ServiceClient, state: State, trail: Trail
+    opiskeluoikeus_oid: str, actor: ServiceClient, ctx: ServiceContext
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        data = hoks_service.get_by_opiskeluoikeus(
-            session, actor, opiskeluoikeus_oid, state.deps.with_trail(trail)
-        )
+    with ctx.read() as session:
+        data = hoks_service.get_by_opiskeluoikeus(session, actor, opiskeluoikeus_oid, ctx)
     return envelope(data)
 
 
@@ -204,12 +212,11 @@ def get_hoks_by_opiskeluoikeus(
 def get_hoks(
     hoks_id: HoksId,
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    with state.read(trail) as session:
-        hoks, view = hoks_service.get(session, actor, hoks_id, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        hoks, view = hoks_service.get(session, actor, hoks_id, ctx)
     headers = _etag_headers(hoks.version)
     if if_none_match is not None and etag(hoks.version) in if_none_match:
         return Response(status_code=304, headers=headers)
@@ -228,14 +235,13 @@ def replace_hoks(
     hoks_id: HoksId,
     body: JsonBody,
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write(trail) as session:
-        written = hoks_service.replace(
-            session, actor, hoks_id, body, state.deps.with_trail(trail), if_match=if_match
-        )
+    hoks_service.prepare_write(ctx, hoks_id, body)
+    written = ctx.write(
+        lambda session: hoks_service.replace(session, actor, hoks_id, body, ctx, if_match=if_match)
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -251,14 +257,13 @@ def patch_hoks(
     hoks_id: HoksId,
     body: JsonBody,
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write(trail) as session:
-        written = hoks_service.patch(
-            session, actor, hoks_id, body, state.deps.with_trail(trail), if_match=if_match
-        )
+    hoks_service.prepare_write(ctx, hoks_id, body)
+    written = ctx.write(
+        lambda session: hoks_service.patch(session, actor, hoks_id, body, ctx, if_match=if_match)
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -269,10 +274,8 @@ def patch_hoks(
     openapi_extra=json_body("HOKSLuonti", EXAMPLE_HOKS),
     responses=ok(bodies.EmptyEnvelope, description="Valid; nothing was stored"),
 )
-def validate_hoks(
-    body: JsonBody, actor: ServiceClient, state: State, trail: Trail
-) -> OrjsonResponse:
-    hoks_service.validate_only(actor, body, state.deps.with_trail(trail))
+def validate_hoks(body: JsonBody, actor: ServiceClient, ctx: ServiceContext) -> OrjsonResponse:
+    hoks_service.validate_only(actor, body, ctx)
     return envelope({})
 
 
@@ -289,12 +292,10 @@ def validate_hoks(
     },
 )
 def get_hoks_part(
-    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, ctx: ServiceContext
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        view = hoks_service.get_part(
-            session, actor, hoks_id, module_id, state.deps.with_trail(trail)
-        )
+    with ctx.read() as session:
+        view = hoks_service.get_part(session, actor, hoks_id, module_id, ctx)
     return envelope(
         view.part,
         meta={
@@ -320,20 +321,21 @@ def replace_hoks_part(
     module_id: ModuleId,
     body: JsonBody,
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write(trail) as session:
-        written = hoks_service.replace_part(
+    hoks_service.prepare_write(ctx, hoks_id)
+    written = ctx.write(
+        lambda session: hoks_service.replace_part(
             session,
             actor,
             hoks_id,
             module_id,
             body,
-            state.deps.with_trail(trail),
+            ctx,
             if_match=if_match,
         )
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -348,14 +350,15 @@ def delete_hoks_part(
     hoks_id: HoksId,
     module_id: ModuleId,
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> Response:
-    with state.write(trail) as session:
-        written = hoks_service.delete_part(
-            session, actor, hoks_id, module_id, state.deps.with_trail(trail), if_match=if_match
+    hoks_service.prepare_write(ctx, hoks_id)
+    written = ctx.write(
+        lambda session: hoks_service.delete_part(
+            session, actor, hoks_id, module_id, ctx, if_match=if_match
         )
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -378,10 +381,10 @@ def add_hoks_subpart(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, module_id, kokoelma, body, actor, state, trail, if_match)
+    return _added(request, hoks_id, module_id, kokoelma, body, actor, state, ctx, if_match)
 
 
 @router.post(
@@ -402,10 +405,10 @@ def add_hoks_part(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
+    ctx: ServiceContext,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, None, kokoelma, body, actor, state, trail, if_match)
+    return _added(request, hoks_id, None, kokoelma, body, actor, state, ctx, if_match)
 
 
 def _added(
@@ -416,20 +419,22 @@ def _added(
     body: Any,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
+    ctx: UseCase,
     if_match: str | None,
 ) -> OrjsonResponse:
-    with state.write(trail) as session:
-        written, module_id = hoks_service.add_part(
+    hoks_service.prepare_write(ctx, hoks_id)
+    written, module_id = ctx.write(
+        lambda session: hoks_service.add_part(
             session,
             actor,
             hoks_id,
             parent_module_id,
             kokoelma,
             body,
-            state.deps.with_trail(trail),
+            ctx,
             if_match=if_match,
         )
+    )
     base = request.url.path.split("/hoks/")[0]
     uri = f"{base}/hoks/{hoks_id}/osat/{module_id}"
     headers = {**_etag_headers(written.version), "Location": uri}
@@ -443,10 +448,10 @@ def _added(
     responses={**ok(bodies.Versiot), **errors(404)},
 )
 def list_hoks_versions(
-    hoks_id: HoksId, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, actor: ServiceClient, ctx: ServiceContext
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        versions = hoks_service.list_versions(session, actor, hoks_id, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        versions = hoks_service.list_versions(session, actor, hoks_id, ctx)
     return envelope(versions)
 
 
@@ -457,12 +462,10 @@ def list_hoks_versions(
     responses={**hoks_ok("HOKS", etag=False), **errors(404)},
 )
 def get_hoks_version(
-    hoks_id: HoksId, version: Version, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, version: Version, actor: ServiceClient, ctx: ServiceContext
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        data = hoks_service.get_version(
-            session, actor, hoks_id, version, state.deps.with_trail(trail)
-        )
+    with ctx.read() as session:
+        data = hoks_service.get_version(session, actor, hoks_id, version, ctx)
     return envelope(data)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.deps import ServiceClient, ServiceContext
 from ehoks.api.openapi import COMPONENTS, errors, hoks_ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope
@@ -70,11 +70,9 @@ def continuation_draft(
         ),
     ],
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
 ) -> OrjsonResponse:
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
-        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, deps)
-    draft = jatko.build(prepared, deps)
+    with ctx.read() as session:
+        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, ctx)
+    draft = jatko.build(prepared, ctx)
     return envelope(draft.body, meta=draft.meta)

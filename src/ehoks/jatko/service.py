@@ -11,6 +11,7 @@ study right's oppilaitos, as ``POST /hoks`` decides).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +22,8 @@ from ehoks.access.actor import Actor
 from ehoks.access.errors import NoAccess, NotOwnHoks, NotPermitted
 from ehoks.access.facts import authorize
 from ehoks.access.policy import Access, HoksFacts, decide
+from ehoks.context import UseCase
+from ehoks.errors import RegistryUnavailable
 from ehoks.hoks.errors import (
     ArchivedHoksExists,
     HoksAlreadyExists,
@@ -30,7 +33,6 @@ from ehoks.hoks.errors import (
 )
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.service.common import (
-    Deps,
     fetch_opiskeluoikeus,
     load_with_access,
     organisaatio_path,
@@ -69,7 +71,7 @@ class Luonnos:
 
 
 def prepare(
-    session: Session, actor: Actor, hoks_id: int, opiskeluoikeus_oid: str, deps: Deps
+    session: Session, actor: Actor, hoks_id: int, opiskeluoikeus_oid: str, deps: UseCase
 ) -> Valmisteltu:
     """Load the earlier plan (an audited read) and decide: 404 for an unknown HOKS, the policy's
     refusal for one the caller may not read, 400 for a study right Koski does not know, the
@@ -100,7 +102,7 @@ def prepare(
     )
 
 
-def build(prepared: Valmisteltu, deps: Deps) -> Luonnos:
+def build(prepared: Valmisteltu, deps: UseCase) -> Luonnos:
     """The draft, from Koski's record of both study rights and ePerusteet's placement of the
     units. Registry calls only: run with no transaction open."""
     koski = deps.registries.koski
@@ -135,7 +137,7 @@ def build(prepared: Valmisteltu, deps: Deps) -> Luonnos:
 
 
 def _with_placement(
-    lahto: mapping.Lahtotiedot, codes: set[str], diaarinumero: str, deps: Deps
+    lahto: mapping.Lahtotiedot, codes: set[str], diaarinumero: str, deps: UseCase
 ) -> mapping.Lahtotiedot:
     eperusteet = deps.registries.eperusteet
     placed = {
@@ -164,7 +166,7 @@ def _tutkinto_meta(tutkinto: Tutkinto | None) -> dict[str, Any] | None:
     }
 
 
-def decide_write(actor: Actor, uusi: Opiskeluoikeus, oppija_oid: str, deps: Deps) -> Access:
+def decide_write(actor: Actor, uusi: Opiskeluoikeus, oppija_oid: str, deps: UseCase) -> Access:
     """The policy's ``write`` on a HOKS of the new study right (its oppilaitos decides)."""
     facts = HoksFacts(
         None, uusi.oppija_oid or oppija_oid, organisaatio_path(uusi.oppilaitos_oid, deps)
@@ -180,7 +182,7 @@ def same_learner(first: str, second: str, registries: Registries) -> bool:
     return (onr.get_master_oid(first) or first) == (onr.get_master_oid(second) or second)
 
 
-def _check_can_hold_a_hoks(session: Session, uusi: Opiskeluoikeus, deps: Deps) -> None:
+def _check_can_hold_a_hoks(session: Session, uusi: Opiskeluoikeus, deps: UseCase) -> None:
     """What ``POST /hoks`` would refuse about the study right itself, said before a draft."""
     if not uusi.is_allowed_tyyppi:
         raise errors.OpiskeluoikeusTyyppiNotAllowed()
@@ -197,7 +199,7 @@ def _check_can_hold_a_hoks(session: Session, uusi: Opiskeluoikeus, deps: Deps) -
 
 
 def writable_study_rights(
-    actor: Actor, oppija_oid: str, earlier_opiskeluoikeus_oid: str, deps: Deps
+    actor: Actor, oppija_oid: str, earlier_opiskeluoikeus_oid: str, deps: UseCase
 ) -> list[Opiskeluoikeus]:
     """The learner's other study rights in Koski that could get a HOKS and on which the actor
     may write (the policy decides), newest first. Registry calls: no transaction open."""
@@ -226,7 +228,21 @@ def without_hoks(session: Session, study_rights: list[Opiskeluoikeus]) -> list[O
 # Recording the link.
 
 
-def record(session: Session, actor: Actor, hoks_id: int, aiempi_hoks_id: int, deps: Deps) -> None:
+def prepare_record(deps: UseCase, aiempi_hoks_id: int, oppija_oid: str) -> None:
+    """The prepare phase of ``record``: the earlier plan's organisation path and what ONR says
+    of its learner and ``oppija_oid``, asked before the write transaction."""
+    with deps.read() as session:
+        earlier = HoksRepository(session).get(aiempi_hoks_id)
+    if earlier is None:
+        return
+    with suppress(RegistryUnavailable):  # remembered; ``record`` meets it in its order
+        organisaatio_path(earlier.oppilaitos_oid, deps)
+        same_learner(earlier.oppija_oid, oppija_oid, deps.registries)
+
+
+def record(
+    session: Session, actor: Actor, hoks_id: int, aiempi_hoks_id: int, deps: UseCase
+) -> None:
     """Record that the new HOKS ``hoks_id`` (created in this transaction) continues
     ``aiempi_hoks_id``: the caller must be allowed to read the earlier plan, and it must be the
     same learner's. Raises (the whole write rolls back) otherwise."""
@@ -262,7 +278,7 @@ class Linkki:
     ensikertainen_hyvaksyminen: date | None
 
 
-def links(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> list[Linkki]:
+def links(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> list[Linkki]:
     """The plans HOKS ``hoks_id`` continues and is continued in that ``actor`` may read, each
     an audited read of its top-level data; the others are left out without a word."""
     found = []

@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import State, Student, Trail
 from ehoks.api.openapi import errors, hoks_list, ok
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.auth.people import Student, StudentContext
 from ehoks.limits import DB_BIGINT_MAX
 from ehoks.oppija import service
 
@@ -33,9 +33,9 @@ def get_session(actor: Student) -> OrjsonResponse:
     summary="Every HOKS of the student, from every provider",
     responses={**hoks_list("HOKSOppijalle"), **errors((404, bodies.MessageBody))},
 )
-def list_own_hokses(actor: Student, oid: OppijaOid, state: State, trail: Trail) -> OrjsonResponse:
-    with state.read(trail) as session:
-        views = service.own_hokses(session, actor, oid, state.deps.with_trail(trail))
+def list_own_hokses(actor: Student, ctx: StudentContext, oid: OppijaOid) -> OrjsonResponse:
+    with ctx.read() as session:
+        views = service.own_hokses(session, actor, oid, ctx)
     return envelope(views)
 
 
@@ -47,17 +47,16 @@ def list_own_hokses(actor: Student, oid: OppijaOid, state: State, trail: Trail) 
 def list_readers(
     actor: Student,
     oid: OppijaOid,
-    state: State,
-    trail: Trail,
+    ctx: StudentContext,
     before_seq: Annotated[int | None, Query(alias="before-seq", ge=1, le=DB_BIGINT_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
+    with ctx.read() as session:
         page = service.readers(
             session,
             actor,
             oid,
-            state.deps.with_trail(trail),
+            ctx,
             limit=limit,
             before_seq=before_seq,
         )

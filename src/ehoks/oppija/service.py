@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import StudentActor
 from ehoks.access.errors import NotOwnHoks
 from ehoks.audit.service import reads_of_learner
+from ehoks.context import UseCase
 from ehoks.errors import NotFound
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, decide_on, full_view, load_with_access
+from ehoks.hoks.service.common import decide_on, full_view, load_with_access
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.oppijaindex.repository import OppijaIndexRepository
 
@@ -41,7 +42,7 @@ def session_view(actor: StudentActor) -> list[dict[str, Any]]:
     return [user]
 
 
-def require_own(actor: StudentActor, oppija_oid: str, deps: Deps) -> None:
+def require_own(actor: StudentActor, oppija_oid: str, deps: UseCase) -> None:
     # The attempt is audited against the learner it was aimed at.
     if deps.trail is not None:
         deps.trail.target = {"hoks_id": None, "oppija_oid": oppija_oid, "part": None}
@@ -50,7 +51,7 @@ def require_own(actor: StudentActor, oppija_oid: str, deps: Deps) -> None:
 
 
 def own_hokses(
-    session: Session, actor: StudentActor, oppija_oid: str, deps: Deps
+    session: Session, actor: StudentActor, oppija_oid: str, deps: UseCase
 ) -> list[dict[str, Any]]:
     """Every non-deleted HOKS of the learner in full, whichever provider made it, without the
     numeric ``id`` (the original shows students only the ``eid``)."""
@@ -79,7 +80,7 @@ class OwnPlan:
     opiskeluoikeus: IndexOpiskeluoikeus | None
 
 
-def own_plans(session: Session, actor: StudentActor, deps: Deps) -> list[OwnPlan]:
+def own_plans(session: Session, actor: StudentActor, deps: UseCase) -> list[OwnPlan]:
     """Every non-deleted HOKS of the logged-in student, from every provider, each an audited
     read through the access policy like ``own_hokses``; an empty list when there is none (the
     pages show that as an empty state, not as an error)."""
@@ -91,7 +92,7 @@ def own_plans(session: Session, actor: StudentActor, deps: Deps) -> list[OwnPlan
     return [_own_plan(session, actor, hoks, deps) for hoks in hokses]
 
 
-def own_plan(session: Session, actor: StudentActor, eid: str, deps: Deps) -> OwnPlan:
+def own_plan(session: Session, actor: StudentActor, eid: str, deps: UseCase) -> OwnPlan:
     """The student's HOKS with this ``eid``: 404 when there is none, 403 (audited as a denied
     attempt) when it is someone else's."""
     hoks_id = HoksRepository(session).id_by_eid(eid)
@@ -102,7 +103,7 @@ def own_plan(session: Session, actor: StudentActor, eid: str, deps: Deps) -> Own
     return _plan_of(session, hoks)
 
 
-def _own_plan(session: Session, actor: StudentActor, hoks: Hoks, deps: Deps) -> OwnPlan:
+def _own_plan(session: Session, actor: StudentActor, hoks: Hoks, deps: UseCase) -> OwnPlan:
     access = decide_on(session, actor, "read", hoks, deps)
     deps.audit("read", hoks, access)
     return _plan_of(session, hoks)
@@ -128,7 +129,7 @@ def readers(
     session: Session,
     actor: StudentActor,
     oppija_oid: str,
-    deps: Deps,
+    deps: UseCase,
     *,
     limit: int = 50,
     before_seq: int | None = None,

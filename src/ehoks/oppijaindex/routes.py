@@ -9,9 +9,10 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ehoks.access.policy import require_oph_privilege
-from ehoks.api.deps import ServiceClient, State, Trail
+from ehoks.api.deps import ServiceClient, ServiceContext
 from ehoks.api.openapi import errors, ok_schema
 from ehoks.api.responses import OrjsonResponse
+from ehoks.context.request import State
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service import upkeep
 from ehoks.kernel.clock import now_utc
@@ -36,11 +37,10 @@ router = APIRouter()
 def list_hankintakoulutukset(
     hoks_id: Annotated[int, Path(ge=1, le=DB_INT_MAX)],
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        hoks, _ = hoks_service.get(session, actor, hoks_id, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        hoks, _ = hoks_service.get(session, actor, hoks_id, ctx)
         oids = oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid)
     # A bare JSON array, as the original answers (no envelope).
     return OrjsonResponse(oids)
@@ -57,11 +57,11 @@ def onr_modify(
     oid: Annotated[str, Query(description="The changed learner's OID")],
     actor: ServiceClient,
     state: State,
-    trail: Trail,
+    ctx: ServiceContext,
 ) -> Response:
     require_oph_privilege(actor, "write")
-    with state.write(trail) as session:
-        upkeep.onr_merge(
-            session, state.deps.registries, oid, changed_by=actor.audit_id, now=now_utc()
-        )
+    answers = upkeep.ask_onr(ctx.registries, oid)
+    ctx.write(
+        lambda session: upkeep.onr_merge(session, answers, changed_by=actor.audit_id, now=now_utc())
+    )
     return Response(status_code=204)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import privileges_on
+from ehoks.context import UseCase
 from ehoks.errors import EhoksError, NotFound
-from ehoks.hoks.service.common import Deps
 from ehoks.kernel.clock import today_in_finland
 from ehoks.raportit.nimet import Nimet
 from ehoks.raportit.repository import RaportitRepository
@@ -82,7 +82,7 @@ class Export:
     nimet: Nimet = field(repr=False, compare=False)
 
 
-def authorise(actor: OfficialActor, organisaatio_oid: str, deps: Deps) -> Scope:
+def authorise(actor: OfficialActor, organisaatio_oid: str, deps: UseCase) -> Scope:
     """The report's scope, if the official may read the organisation's HOKSes."""
     path = deps.registries.organisaatio.ancestors_and_self(organisaatio_oid)
     if path is None:
@@ -95,7 +95,7 @@ def authorise(actor: OfficialActor, organisaatio_oid: str, deps: Deps) -> Scope:
 def report_page(
     session: Session,
     actor: OfficialActor,
-    deps: Deps,
+    deps: UseCase,
     query: ReportQuery,
     *,
     sivu: int = 1,
@@ -133,7 +133,7 @@ def report_page(
 def start_export(
     session: Session,
     actor: OfficialActor,
-    deps: Deps,
+    deps: UseCase,
     query: ReportQuery,
     *,
     today: date | None = None,
@@ -168,7 +168,9 @@ def export_rows(
 # Helpers.
 
 
-def _authorised(actor: OfficialActor, query: ReportQuery, deps: Deps, *, operation: str) -> Scope:
+def _authorised(
+    actor: OfficialActor, query: ReportQuery, deps: UseCase, *, operation: str
+) -> Scope:
     try:
         return authorise(actor, query.organisaatio_oid, deps)
     except EhoksError:
@@ -187,7 +189,7 @@ def _what(query: ReportQuery) -> dict[str, Any]:
     }
 
 
-def _record(deps: Deps, operation: str, details: dict[str, Any]) -> None:
+def _record(deps: UseCase, operation: str, details: dict[str, Any]) -> None:
     if deps.trail is not None:
         deps.trail.record(operation=operation, legal_basis="provider", details=details)
 

@@ -12,28 +12,26 @@ The recipient's page ``/ehoks/jako/{id}`` is on the HTML surface (``ehoks.web.ro
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from ehoks.access.actor import EmailActor
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import (
-    EmailUser,
-    JsonBody,
-    ServiceClient,
-    State,
-    Student,
-    Trail,
-)
+from ehoks.api.deps import JsonBody, ServiceClient, ServiceContext
 from ehoks.api.openapi import errors, json_body, ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
+from ehoks.auth.people import EmailUser, EmailUserContext, Student, StudentContext
+from ehoks.context import UseCase
+from ehoks.context.request import State
 from ehoks.kernel.clock import today_in_finland
 from ehoks.limits import DB_INT_MAX
 from ehoks.sharing import schemas, service
+from ehoks.sharing.prepare import prepare
 
 oppija_router = APIRouter(tags=["jaot"])
 virkailija_router = APIRouter(tags=["hoks parts"])
@@ -59,10 +57,10 @@ NO_JAKO = (404, bodies.MessageBody)
     responses={**ok(bodies.JakolinkkiCreated), **MAIL_ERRORS},
 )
 def create_share(
-    request: Request, body: JsonBody, actor: Student, state: State, trail: Trail
+    request: Request, body: JsonBody, actor: Student, ctx: StudentContext
 ) -> OrjsonResponse:
-    with state.write(trail) as session:
-        jako = service.create_share(session, actor, body, state.deps.with_trail(trail))
+    prepare(ctx, body=body)
+    jako = ctx.write(lambda session: service.create_share(session, actor, body, ctx))
     data = {"uri": f"{request.url.path}/{jako.id}", **schemas.share_out(jako, today_in_finland())}
     return envelope(data, meta={"uuid": jako.id})
 
@@ -74,10 +72,10 @@ def create_share(
     responses={**ok(bodies.JakolinkkiEnvelope), **errors(400, NO_JAKO)},
 )
 def update_share(
-    jako_id: JakoId, body: JsonBody, actor: Student, state: State, trail: Trail
+    jako_id: JakoId, body: JsonBody, actor: Student, ctx: StudentContext
 ) -> OrjsonResponse:
-    with state.write(trail) as session:
-        jako = service.update_share(session, actor, jako_id, body, state.deps.with_trail(trail))
+    prepare(ctx, jako_id=jako_id)
+    jako = ctx.write(lambda session: service.update_share(session, actor, jako_id, body, ctx))
     return envelope(schemas.share_out(jako, today_in_finland()))
 
 
@@ -86,11 +84,11 @@ def update_share(
     summary="Revoke one's share",
     responses={**ok(bodies.JakolinkkiEnvelope), **errors(NO_JAKO)},
 )
-def revoke_share(jako_id: JakoId, actor: Student, state: State, trail: Trail) -> OrjsonResponse:
-    with state.write(trail) as session:
-        jako = service.revoke(
-            session, actor, jako_id, schemas.JAKOLINKKI, state.deps.with_trail(trail)
-        )
+def revoke_share(jako_id: JakoId, actor: Student, ctx: StudentContext) -> OrjsonResponse:
+    prepare(ctx, jako_id=jako_id)
+    jako = ctx.write(
+        lambda session: service.revoke(session, actor, jako_id, schemas.JAKOLINKKI, ctx)
+    )
     return envelope(schemas.share_out(jako, today_in_finland()))
 
 
@@ -99,11 +97,9 @@ def revoke_share(jako_id: JakoId, actor: Student, state: State, trail: Trail) ->
     summary="One's share links of a part",
     responses={**ok(bodies.Jakolinkit), **errors(404)},
 )
-def shares_of_module(
-    module_id: ModuleId, actor: Student, state: State, trail: Trail
-) -> OrjsonResponse:
-    with state.read(trail) as session:
-        found = service.list_for_module(session, actor, module_id, state.deps.with_trail(trail))
+def shares_of_module(module_id: ModuleId, actor: Student, ctx: StudentContext) -> OrjsonResponse:
+    with ctx.read() as session:
+        found = service.list_for_module(session, actor, module_id, ctx)
     return envelope(found)
 
 
@@ -115,11 +111,10 @@ def shares_of_module(
 def shares_of_hoks(
     hoks_ref: Annotated[str, PathParam(max_length=64, description="HOKS eid (or id)")],
     actor: Student,
-    state: State,
-    trail: Trail,
+    ctx: StudentContext,
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        found = service.list_for_hoks(session, actor, hoks_ref, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        found = service.list_for_hoks(session, actor, hoks_ref, ctx)
     return envelope(found)
 
 
@@ -131,10 +126,10 @@ def shares_of_hoks(
     responses={**ok(bodies.SuostumusCreated, 201, "Recorded", LOCATION), **MAIL_ERRORS},
 )
 def create_consent(
-    request: Request, body: JsonBody, actor: Student, state: State, trail: Trail
+    request: Request, body: JsonBody, actor: Student, ctx: StudentContext
 ) -> OrjsonResponse:
-    with state.write(trail) as session:
-        jako = service.create_consent(session, actor, body, state.deps.with_trail(trail))
+    prepare(ctx, body=body)
+    jako = ctx.write(lambda session: service.create_consent(session, actor, body, ctx))
     uri = f"{request.url.path}/{jako.id}"
     return envelope(
         {"uri": uri, **schemas.consent_out(jako, today_in_finland())},
@@ -149,11 +144,11 @@ def create_consent(
     summary="Revoke one's consent",
     responses={**ok(bodies.SuostumusEnvelope), **errors(NO_JAKO)},
 )
-def revoke_consent(jako_id: JakoId, actor: Student, state: State, trail: Trail) -> OrjsonResponse:
-    with state.write(trail) as session:
-        jako = service.revoke(
-            session, actor, jako_id, schemas.SUOSTUMUS, state.deps.with_trail(trail)
-        )
+def revoke_consent(jako_id: JakoId, actor: Student, ctx: StudentContext) -> OrjsonResponse:
+    prepare(ctx, jako_id=jako_id)
+    jako = ctx.write(
+        lambda session: service.revoke(session, actor, jako_id, schemas.SUOSTUMUS, ctx)
+    )
     return envelope(schemas.consent_out(jako, today_in_finland()))
 
 
@@ -165,8 +160,10 @@ def revoke_consent(jako_id: JakoId, actor: Student, state: State, trail: Trail) 
     summary="What a share shows its recipient",
     responses={**ok(bodies.OpenedJakolinkkiEnvelope), **errors(NO_JAKO, 410, 423)},
 )
-def open_share(jako_id: JakoId, actor: EmailUser, state: State, trail: Trail) -> OrjsonResponse:
-    return _open(jako_id, actor, state, trail, schemas.JAKOLINKKI)
+def open_share(
+    jako_id: JakoId, actor: EmailUser, state: State, ctx: EmailUserContext
+) -> OrjsonResponse:
+    return _open(jako_id, actor, state, ctx, schemas.JAKOLINKKI)
 
 
 @oppija_router.get(
@@ -174,13 +171,15 @@ def open_share(jako_id: JakoId, actor: EmailUser, state: State, trail: Trail) ->
     summary="What a consent shows its recipient",
     responses={**ok(bodies.OpenedSuostumusEnvelope), **errors(NO_JAKO, 410, 423)},
 )
-def open_consent(jako_id: JakoId, actor: EmailUser, state: State, trail: Trail) -> OrjsonResponse:
-    return _open(jako_id, actor, state, trail, schemas.SUOSTUMUS)
+def open_consent(
+    jako_id: JakoId, actor: EmailUser, state: State, ctx: EmailUserContext
+) -> OrjsonResponse:
+    return _open(jako_id, actor, state, ctx, schemas.SUOSTUMUS)
 
 
-def _open(jako_id: str, actor: EmailActor, state: State, trail: Trail, laji: str) -> OrjsonResponse:
-    with state.read(trail) as session:
-        opened = service.open_jako(session, actor, jako_id, state.deps.with_trail(trail), laji=laji)
+def _open(jako_id: str, actor: EmailActor, state: State, ctx: UseCase, laji: str) -> OrjsonResponse:
+    with ctx.read() as session:
+        opened = service.open_jako(session, actor, jako_id, ctx, laji=laji)
     return envelope(opened.data)
 
 
@@ -193,12 +192,10 @@ def _open(jako_id: str, actor: EmailActor, state: State, trail: Trail, laji: str
     responses={**ok(bodies.Arvioijat), **errors(404)},
 )
 def list_assessors(
-    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, state: State, trail: Trail
+    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, ctx: ServiceContext
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        rows = service.list_assessors(
-            session, actor, hoks_id, module_id, state.deps.with_trail(trail)
-        )
+    with ctx.read() as session:
+        rows = service.list_assessors(session, actor, hoks_id, module_id, ctx)
     return envelope([schemas.assessor_out(row) for row in rows])
 
 
@@ -218,13 +215,14 @@ def add_assessor(
     body: JsonBody,
     actor: ServiceClient,
     state: State,
-    trail: Trail,
+    ctx: ServiceContext,
 ) -> OrjsonResponse:
-    with state.write(trail) as session:
-        row, created = service.add_assessor(
-            session, actor, hoks_id, module_id, body, state.deps.with_trail(trail)
-        )
-        out = schemas.assessor_out(row)
+    def apply(session: Session) -> tuple[dict[str, Any], bool]:
+        row, created = service.add_assessor(session, actor, hoks_id, module_id, body, ctx)
+        return schemas.assessor_out(row), created
+
+    prepare(ctx, hoks_id=hoks_id)
+    out, created = ctx.write(apply)
     return envelope(out, meta={"id": out["id"]}, status_code=201 if created else 200)
 
 
@@ -239,11 +237,12 @@ def remove_assessor(
     module_id: ModuleId,
     arvioija_id: Annotated[int, PathParam(ge=1, le=DB_INT_MAX, description="The address's id")],
     actor: ServiceClient,
-    state: State,
-    trail: Trail,
+    ctx: ServiceContext,
 ) -> Response:
-    with state.write(trail) as session:
-        service.remove_assessor(
-            session, actor, hoks_id, module_id, arvioija_id, state.deps.with_trail(trail)
+    prepare(ctx, hoks_id=hoks_id)
+    ctx.write(
+        lambda session: service.remove_assessor(
+            session, actor, hoks_id, module_id, arvioija_id, ctx
         )
+    )
     return no_content()

@@ -22,12 +22,13 @@ from ehoks.access.actor import Actor, EmailActor, StudentActor, normalise_email
 from ehoks.access.errors import NotOwnHoks, NotPermitted
 from ehoks.access.policy import Access
 from ehoks.auth import email_login
+from ehoks.context import UseCase
 from ehoks.hoks.errors import HoksNotFound, PartNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.parts import find
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.scoped import ROOT_FIELDS, module_ids, scoped_view
-from ehoks.hoks.service.common import Deps, decide_on, full_view, load_with_access
+from ehoks.hoks.service.common import decide_on, full_view, load_with_access
 from ehoks.kernel.clock import now_utc, today_in_finland
 from ehoks.kernel.ids import new_uuid
 from ehoks.mail.messages import LinkMailExtra, ShareKind, share_notice_mail
@@ -68,7 +69,7 @@ class Opened:
 # Student: shares.
 
 
-def create_share(session: Session, actor: StudentActor, body: Any, deps: Deps) -> Jako:
+def create_share(session: Session, actor: StudentActor, body: Any, deps: UseCase) -> Jako:
     """A share of one part of the student's own HOKS; mails the recipient a login link."""
     data = schemas.parse(schemas.ShareCreate, body)
     hoks, _ = _own_hoks(session, actor, body, data.hoks_id, data.hoks_eid, deps)
@@ -93,7 +94,7 @@ def create_share(session: Session, actor: StudentActor, body: Any, deps: Deps) -
 
 
 def update_share(
-    session: Session, actor: StudentActor, jako_id: str, body: Any, deps: Deps
+    session: Session, actor: StudentActor, jako_id: str, body: Any, deps: UseCase
 ) -> Jako:
     """Move the window of the owner's share (extend or shorten); a revoked one stays revoked."""
     data = schemas.parse(schemas.ShareUpdate, body)
@@ -118,7 +119,7 @@ def update_share(
     return jako
 
 
-def revoke(session: Session, actor: StudentActor, jako_id: str, laji: str, deps: Deps) -> Jako:
+def revoke(session: Session, actor: StudentActor, jako_id: str, laji: str, deps: UseCase) -> Jako:
     """Revoke the owner's share or consent at once; revoking again changes nothing."""
     jako, hoks = _own_jako(session, actor, jako_id, laji, deps)
     if jako.revoked_at is None:
@@ -129,7 +130,7 @@ def revoke(session: Session, actor: StudentActor, jako_id: str, laji: str, deps:
 
 
 def list_for_hoks(
-    session: Session, actor: StudentActor, hoks_ref: str, deps: Deps
+    session: Session, actor: StudentActor, hoks_ref: str, deps: UseCase
 ) -> dict[str, list[dict[str, Any]]]:
     """Every share and consent of one of the student's HOKSes, revoked and expired included.
     ``hoks_ref`` is the HOKS's ``eid`` (what students see) or its numeric id."""
@@ -157,7 +158,7 @@ def list_for_hoks(
 
 
 def list_for_module(
-    session: Session, actor: StudentActor, module_id: str, deps: Deps
+    session: Session, actor: StudentActor, module_id: str, deps: UseCase
 ) -> list[dict[str, Any]]:
     """The owner's unrevoked share links of one part (the original's ``GET /moduulit/…``, but
     only the caller's own: a part of someone else's HOKS is not found)."""
@@ -181,7 +182,7 @@ def list_for_module(
 # Student: consents.
 
 
-def create_consent(session: Session, actor: StudentActor, body: Any, deps: Deps) -> Jako:
+def create_consent(session: Session, actor: StudentActor, body: Any, deps: UseCase) -> Jako:
     """A specific consent to disclose the whole HOKS (``module-ids`` empty) or chosen parts to a
     named party for a stated purpose; mails the recipient a login link."""
     data = schemas.parse(schemas.ConsentCreate, body)
@@ -219,7 +220,7 @@ def peek(session: Session, jako_id: str) -> Jako:
 
 
 def open_jako(
-    session: Session, actor: Actor, jako_id: str, deps: Deps, *, laji: str | None = None
+    session: Session, actor: Actor, jako_id: str, deps: UseCase, *, laji: str | None = None
 ) -> Opened:
     """What the recipient sees of a share (``laji`` jakolinkki) or consent (suostumus), or of
     either (None). Raises 404, 410/423 outside the window, 403 for another address."""
@@ -270,7 +271,7 @@ def open_jako(
     return Opened(jako, hoks, data, document)
 
 
-def send_login_link(session: Session, jako_id: str, deps: Deps) -> str:
+def send_login_link(session: Session, jako_id: str, deps: UseCase) -> str:
     """Mail a new login link to the share's own recipient (never to an address the visitor
     types); returns the address masked for the page."""
     jako = peek(session, jako_id)
@@ -290,7 +291,7 @@ def send_login_link(session: Session, jako_id: str, deps: Deps) -> str:
 
 
 def list_assessors(
-    session: Session, actor: Actor, hoks_id: int, module_id: str, deps: Deps
+    session: Session, actor: Actor, hoks_id: int, module_id: str, deps: UseCase
 ) -> list[ArvioijaYhteystieto]:
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     _naytto(hoks, module_id, None)
@@ -300,7 +301,7 @@ def list_assessors(
 
 
 def add_assessor(
-    session: Session, actor: Actor, hoks_id: int, module_id: str, body: Any, deps: Deps
+    session: Session, actor: Actor, hoks_id: int, module_id: str, body: Any, deps: UseCase
 ) -> tuple[ArvioijaYhteystieto, bool]:
     """Record the address of a working-life assessor named in the demonstration; a second
     address for the same name replaces the first. Returns the row and whether it is new."""
@@ -333,7 +334,7 @@ def add_assessor(
 
 
 def remove_assessor(
-    session: Session, actor: Actor, hoks_id: int, module_id: str, arvioija_id: int, deps: Deps
+    session: Session, actor: Actor, hoks_id: int, module_id: str, arvioija_id: int, deps: UseCase
 ) -> None:
     # The demonstration may be gone already (a PUT dropped it): its addresses can still go.
     hoks, access = load_with_access(session, actor, hoks_id, "update", deps)
@@ -355,7 +356,7 @@ def _own_hoks(
     body: Any,
     hoks_id: int | None,
     hoks_eid: str | None,
-    deps: Deps,
+    deps: UseCase,
 ) -> tuple[Hoks, Access]:
     if (hoks_id is None) == (hoks_eid is None):
         raise field_error(body, ("hoks-eid",), "anna joko hoks-eid tai hoks-id")
@@ -373,7 +374,7 @@ def _add(session: Session, hoks: Hoks, data: schemas.NewJako, **fields: Any) -> 
 
 
 def _own_jako(
-    session: Session, actor: StudentActor, jako_id: str, laji: str, deps: Deps
+    session: Session, actor: StudentActor, jako_id: str, laji: str, deps: UseCase
 ) -> tuple[Jako, Hoks]:
     jako = JakoRepository(session).get(jako_id, for_update=True)
     if jako is None or jako.laji != laji:
@@ -403,14 +404,14 @@ def _student_name(session: Session, actor: StudentActor, hoks: Hoks) -> str:
     return oppija.nimi if oppija is not None and oppija.nimi else "Opiskelija"
 
 
-def _audit_owner(deps: Deps, operation: str, hoks: Hoks, jako: Jako, **extra: Any) -> None:
+def _audit_owner(deps: UseCase, operation: str, hoks: Hoks, jako: Jako, **extra: Any) -> None:
     """The student's own act on a share: who it is for and when, never HOKS content."""
     details = {**schemas.audit_details(jako), **extra}
     part = jako.module_ids[0] if len(jako.module_ids) == 1 else None
     deps.audit(operation, hoks, Access(OWN, None, jako.id), part=part, details=details)
 
 
-def _notify(session: Session, jako: Jako, student_name: str, deps: Deps) -> None:
+def _notify(session: Session, jako: Jako, student_name: str, deps: UseCase) -> None:
     """Write the recipient's mail to the outbox in the share's transaction: the share and its
     mail are saved together or not at all, and the worker sends it after the commit."""
     link = email_login.create_link(
@@ -437,7 +438,7 @@ def _notify(session: Session, jako: Jako, student_name: str, deps: Deps) -> None
 
 
 def _start_login(
-    session: Session, jako: Jako, deps: Deps, extra: LinkMailExtra | None = None
+    session: Session, jako: Jako, deps: UseCase, extra: LinkMailExtra | None = None
 ) -> str:
     """A login link to the share's recipient, landing on the share; returns the links' base."""
     base_url = f"{deps.settings.public_url}{LINK_PATH}"

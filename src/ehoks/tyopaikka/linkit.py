@@ -26,11 +26,12 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OfficialActor
 from ehoks.access.policy import Access
 from ehoks.auth import email_login
+from ehoks.context import UseCase
 from ehoks.errors import BadRequest
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, decide_on
+from ehoks.hoks.service.common import decide_on
 from ehoks.mail.messages import login_link_mail
 from ehoks.mail.outbox import enqueue_mail
 from ehoks.tyopaikka.models import LinkkiLahetys
@@ -124,7 +125,7 @@ def send(
     actor: OfficialActor,
     oppija_oid: str,
     hoks_id: int,
-    deps: Deps,
+    deps: UseCase,
     *,
     module_id: str,
     arvioija_id: int | None,
@@ -178,7 +179,7 @@ def send(
 
 
 def _checked(
-    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> Hoks:
     hoks = HoksRepository(session).get(hoks_id)
     if hoks is None or hoks.oppija_oid != oppija_oid:

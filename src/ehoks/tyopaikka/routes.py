@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import EmailUser, State, Trail
 from ehoks.api.openapi import ok
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.auth.people import EmailUser, EmailUserContext
 from ehoks.tyopaikka import service
 
 router = APIRouter(tags=["tyopaikka"])
@@ -19,7 +19,7 @@ router = APIRouter(tags=["tyopaikka"])
     summary="My parts (JSON)",
     responses=ok(bodies.TyopaikanHoksit),
 )
-def my_parts(actor: EmailUser, state: State, trail: Trail) -> OrjsonResponse:
-    with state.read(trail) as session:
-        hoksit = service.my_parts(session, actor, state.deps.with_trail(trail))
+def my_parts(actor: EmailUser, ctx: EmailUserContext) -> OrjsonResponse:
+    with ctx.read() as session:
+        hoksit = service.my_parts(session, actor, ctx)
     return envelope(hoksit)

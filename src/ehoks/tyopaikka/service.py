@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import EmailActor
 from ehoks.access.policy import EmailGrants
 from ehoks.access.repository import AccessRepository
+from ehoks.context import UseCase
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.scoped import scoped_view
-from ehoks.hoks.service.common import Deps, decide_on, full_view
+from ehoks.hoks.service.common import decide_on, full_view
 from ehoks.kernel.clock import today_in_finland
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.oppijaindex.repository import OppijaIndexRepository
@@ -43,7 +44,7 @@ def is_known_address(session: Session, sahkoposti: str) -> bool:
     return bool(AccessRepository(session).hoks_ids_for_email(sahkoposti, today=today_in_finland()))
 
 
-def my_parts(session: Session, actor: EmailActor, deps: Deps) -> list[dict[str, Any]]:
+def my_parts(session: Session, actor: EmailActor, deps: UseCase) -> list[dict[str, Any]]:
     """The API's answer: each HOKS's scoped document with the student's and the
     qualification's names and the legal basis."""
     return [
@@ -60,7 +61,7 @@ def my_parts(session: Session, actor: EmailActor, deps: Deps) -> list[dict[str, 
     ]
 
 
-def my_parts_with_grounds(session: Session, actor: EmailActor, deps: Deps) -> list[MyParts]:
+def my_parts_with_grounds(session: Session, actor: EmailActor, deps: UseCase) -> list[MyParts]:
     """As ``my_parts``, with what the address holds in each HOKS (for the page, which says in
     words why each part is shown and until when)."""
     today = today_in_finland()

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import OfficialActor
+from ehoks.context import UseCase
 from ehoks.hoks.errors import HoksVersionNotFound
-from ehoks.hoks.service.common import Deps
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.virkailija.history_repository import HistoryRepository, HoksRow
 from ehoks.virkailija.plans import Writer, readable_hoks, resolve_writers, writer_of
@@ -69,7 +69,7 @@ class Comparison:
 
 
 def history(
-    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> HistoryPage:
     """Every version of the HOKS, newest first (an audited read)."""
     row = readable_hoks(session, actor, oppija_oid, hoks_id, deps, details={"versiot": True})
@@ -83,7 +83,7 @@ def compare(
     hoks_id: int,
     first: int,
     second: int,
-    deps: Deps,
+    deps: UseCase,
 ) -> Comparison:
     """The documents of two versions (in either order; the older one first) for a diff, an
     audited read of both. 404 for a version the HOKS never had."""

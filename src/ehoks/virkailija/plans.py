@@ -19,9 +19,10 @@ from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NoAccess, NotPermitted
 from ehoks.access.facts import StudyRightsMemo
 from ehoks.access.policy import CURRENT_PROVIDER, Access, Action, is_superuser, privileges_on
+from ehoks.context import UseCase
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, decide_on, full_view, organisaatio_path, top_level_view
+from ehoks.hoks.service.common import decide_on, full_view, organisaatio_path, top_level_view
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.virkailija import service
 from ehoks.virkailija.history_repository import (
@@ -109,7 +110,7 @@ class LearnerPlans:
 
 
 def learner_plans(
-    session: Session, actor: OfficialActor, oppija_oid: str, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, deps: UseCase
 ) -> LearnerPlans:
     """The learner's HOKSes the official may read (top-level fields), each an audited read;
     soft-deleted ones too for super users. 403 when there is none to read."""
@@ -143,7 +144,7 @@ def readable_hoks(
     actor: OfficialActor,
     oppija_oid: str,
     hoks_id: int,
-    deps: Deps,
+    deps: UseCase,
     *,
     details: dict[str, Any] | None = None,
 ) -> HoksRow:
@@ -158,7 +159,7 @@ def _readable(
     actor: OfficialActor,
     oppija_oid: str,
     hoks_id: int,
-    deps: Deps,
+    deps: UseCase,
     *,
     details: dict[str, Any] | None = None,
 ) -> tuple[HoksRow, Access]:
@@ -175,7 +176,7 @@ def _readable(
 
 
 def official_plan(
-    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> OfficialPlan:
     """One HOKS in full for its page, with its source and the official's actions."""
     row, access = _readable(session, actor, oppija_oid, hoks_id, deps)
@@ -188,7 +189,7 @@ def official_plan(
 
 
 def restore(
-    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> None:
     """Undo the soft delete of the path learner's HOKS (an OPH super user's action, decided
     and audited by ``virkailija.service.undo_shallow_delete``)."""
@@ -250,7 +251,7 @@ def _decide_read(
     session: Session,
     actor: OfficialActor,
     row: HoksRow,
-    deps: Deps,
+    deps: UseCase,
     rights: StudyRightsMemo | None = None,
 ) -> Access:
     """Reading a soft-deleted HOKS is administration: only a super user may, to restore it."""
@@ -261,7 +262,7 @@ def _decide_read(
 def _plan(
     row: HoksRow,
     actor: OfficialActor,
-    deps: Deps,
+    deps: UseCase,
     writers: dict[str, Writer],
     last_operation: str | None,
     *,

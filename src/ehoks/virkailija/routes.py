@@ -17,12 +17,14 @@ from fastapi.responses import Response
 
 from ehoks.access.actor import OfficialActor
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import AppState, JsonBody, Official, State, Trail
+from ehoks.api.deps import JsonBody
 from ehoks.api.openapi import ETAG, WRITTEN, errors, hoks_list, hoks_ok, json_body, ok
 from ehoks.api.params import HoksId, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
-from ehoks.audit.trail import AuditTrail
-from ehoks.hoks.service import etag
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, State
+from ehoks.hoks.service import etag, prepare_write
 from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import search, service
 from ehoks.virkailija.terms import Locale, OrderBy
@@ -42,9 +44,11 @@ IfMatch = Annotated[
     responses=ok(bodies.VirkailijaSessionEnvelope),
 )
 def get_session(actor: Official, state: State) -> OrjsonResponse:
-    with state.read() as session:
+    with state.runtime.context().read() as session:
         children = search.child_organisations(
-            session, state.deps.registries.organisaatio, [g.organisaatio_oid for g in actor.grants]
+            session,
+            state.runtime.registries.organisaatio,
+            [g.organisaatio_oid for g in actor.grants],
         )
     return envelope(service.session_view(actor, children))
 
@@ -57,8 +61,8 @@ def get_session(actor: Official, state: State) -> OrjsonResponse:
 def search_oppijat(
     actor: Official,
     state: State,
-    trail: Trail,
     oppilaitos_oid: Annotated[str, Query(alias="oppilaitos-oid")],
+    ctx: OfficialContext,
     nimi: Annotated[str | None, Query(max_length=200)] = None,
     tutkinto: Annotated[str | None, Query(max_length=200)] = None,
     osaamisala: Annotated[str | None, Query(max_length=200)] = None,
@@ -70,11 +74,11 @@ def search_oppijat(
     locale: Locale = "fi",
 ) -> OrjsonResponse:
     check_page_size(item_count, "item-count", state.settings.limits)
-    with state.read(trail) as session:
+    with ctx.read() as session:
         result = service.search_oppijat(
             session,
             actor,
-            state.deps.with_trail(trail),
+            ctx,
             oppilaitos_oid=oppilaitos_oid,
             nimi=nimi,
             tutkinto=tutkinto,
@@ -94,11 +98,9 @@ def search_oppijat(
     summary="The learner's HOKSes the official may read",
     responses=hoks_list("HOKSLukuoikeudella"),
 )
-def list_hoksit(
-    actor: Official, oppija_oid: OppijaOid, state: State, trail: Trail
-) -> OrjsonResponse:
-    with state.read(trail) as session:
-        rows = service.list_hoksit(session, actor, oppija_oid, state.deps.with_trail(trail))
+def list_hoksit(actor: Official, ctx: OfficialContext, oppija_oid: OppijaOid) -> OrjsonResponse:
+    with ctx.read() as session:
+        rows = service.list_hoksit(session, actor, oppija_oid, ctx)
     return envelope(rows)
 
 
@@ -115,13 +117,10 @@ def create_hoks(
     actor: Official,
     oppija_oid: OppijaOid,
     body: JsonBody,
-    state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> OrjsonResponse:
-    with state.write(trail) as session:
-        written = service.create_hoks(
-            session, actor, oppija_oid, body, state.deps.with_trail(trail)
-        )
+    prepared = service.prepare_create(actor, oppija_oid, body, ctx)
+    written = ctx.write(lambda session: service.apply_create(session, actor, prepared, ctx))
     return envelope(
         {"uri": f"{request.url.path}/{written.hoks_id}"},
         meta={"id": written.hoks_id},
@@ -135,12 +134,10 @@ def create_hoks(
     responses={**hoks_ok("HOKS"), **errors(404)},
 )
 def get_hoks(
-    actor: Official, oppija_oid: OppijaOid, hoks_id: HoksId, state: State, trail: Trail
+    actor: Official, ctx: OfficialContext, oppija_oid: OppijaOid, hoks_id: HoksId
 ) -> OrjsonResponse:
-    with state.read(trail) as session:
-        hoks, view = service.get_hoks(
-            session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail)
-        )
+    with ctx.read() as session:
+        hoks, view = service.get_hoks(session, actor, oppija_oid, hoks_id, ctx)
     return envelope(view, headers={"ETag": etag(hoks.version)})
 
 
@@ -157,10 +154,10 @@ def replace_hoks(
     hoks_id: HoksId,
     body: JsonBody,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
     if_match: IfMatch = None,
 ) -> Response:
-    return _update(actor, oppija_oid, hoks_id, body, state, trail, "put", if_match)
+    return _update(actor, oppija_oid, hoks_id, body, state, ctx, "put", if_match)
 
 
 @router.patch(
@@ -176,10 +173,10 @@ def patch_hoks(
     hoks_id: HoksId,
     body: JsonBody,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
     if_match: IfMatch = None,
 ) -> Response:
-    return _update(actor, oppija_oid, hoks_id, body, state, trail, "patch", if_match)
+    return _update(actor, oppija_oid, hoks_id, body, state, ctx, "patch", if_match)
 
 
 def _update(
@@ -188,21 +185,23 @@ def _update(
     hoks_id: int,
     body: Any,
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     method: Literal["put", "patch"],
     if_match: str | None,
 ) -> Response:
-    with state.write(trail) as session:
-        written = service.update_hoks(
+    prepare_write(ctx, hoks_id, body)
+    written = ctx.write(
+        lambda session: service.update_hoks(
             session,
             actor,
             oppija_oid,
             hoks_id,
             body,
-            state.deps.with_trail(trail),
+            ctx,
             method=method,
             if_match=if_match,
         )
+    )
     return no_content({"ETag": etag(written.version)})
 
 
@@ -212,11 +211,11 @@ def _update(
     responses={**ok(bodies.ShallowDeleted), **errors(400, 404)},
 )
 def shallow_delete(
-    actor: Official, oppija_oid: OppijaOid, hoks_id: HoksId, state: State, trail: Trail
+    actor: Official, ctx: OfficialContext, oppija_oid: OppijaOid, hoks_id: HoksId
 ) -> OrjsonResponse:
     # The original's required body key ``oppilaitos-oid`` was never used; no body is read.
-    with state.write(trail) as session:
-        service.shallow_delete(session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail))
+    prepare_write(ctx, hoks_id)
+    ctx.write(lambda session: service.shallow_delete(session, actor, oppija_oid, hoks_id, ctx))
     # No envelope, as the original.
     return OrjsonResponse({"success": hoks_id})
 
@@ -226,11 +225,9 @@ def shallow_delete(
     summary="Undo a soft delete (OPH super user)",
     responses={**ok(bodies.EmptyEnvelope), **errors(404)},
 )
-def undo_shallow_delete(
-    actor: Official, hoks_id: HoksId, state: State, trail: Trail
-) -> OrjsonResponse:
-    with state.write(trail) as session:
-        service.undo_shallow_delete(session, actor, hoks_id, state.deps.with_trail(trail))
+def undo_shallow_delete(actor: Official, ctx: OfficialContext, hoks_id: HoksId) -> OrjsonResponse:
+    prepare_write(ctx, hoks_id)
+    ctx.write(lambda session: service.undo_shallow_delete(session, actor, hoks_id, ctx))
     return envelope({})
 
 
@@ -239,7 +236,7 @@ def undo_shallow_delete(
     summary="Delete a HOKS for good (OPH super user)",
     responses={**ok(bodies.EmptyEnvelope), **errors(404)},
 )
-def hard_delete(actor: Official, hoks_id: HoksId, state: State, trail: Trail) -> OrjsonResponse:
-    with state.write(trail) as session:
-        service.hard_delete(session, actor, hoks_id, state.deps.with_trail(trail))
+def hard_delete(actor: Official, ctx: OfficialContext, hoks_id: HoksId) -> OrjsonResponse:
+    prepare_write(ctx, hoks_id)
+    ctx.write(lambda session: service.hard_delete(session, actor, hoks_id, ctx))
     return envelope({})

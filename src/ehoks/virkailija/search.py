@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser, privileges_on
+from ehoks.context import UseCase
+from ehoks.context.registries import process_port
 from ehoks.errors import NotFound
-from ehoks.hoks.service.common import Deps
 from ehoks.kernel.oids import is_oppija_oid
 from ehoks.registries.ports import OrganisaatioPort
 from ehoks.virkailija.repository import AnyRow, HakuQuery, VirkailijaRepository
@@ -78,6 +79,7 @@ class _Institutions:
 
     def get(self, session: Session, port: OrganisaatioPort) -> tuple[str, ...]:
         now = time.monotonic()
+        port = process_port(port)  # not the request's view of it: the cache outlives requests
         with self._lock:
             cached = self._cached.get(port)
         if cached is not None and cached[0] > now:
@@ -191,7 +193,7 @@ class Sivu:
 def search(
     session: Session,
     actor: OfficialActor,
-    deps: Deps,
+    deps: UseCase,
     *,
     organisaatio_oid: str,
     ehdot: Ehdot,

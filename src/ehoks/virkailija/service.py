@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NoAccess, NotPermitted
 from ehoks.access.policy import CURRENT_PROVIDER, privileges_on, require_superuser
+from ehoks.context import UseCase
 from ehoks.errors import BadRequest, Forbidden, NotFound, ValidationFailed
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import HoksNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.service import learner
-from ehoks.hoks.service.common import Deps, decide_on, full_view, top_level_view
+from ehoks.hoks.service.common import decide_on, full_view, top_level_view
 from ehoks.kernel.oids import is_oppija_oid, is_organisaatio_oid
 from ehoks.virkailija.repository import OppijaSearch, VirkailijaRepository
 from ehoks.virkailija.terms import Locale, OrderBy
@@ -99,7 +100,7 @@ class SearchPage:
 def search_oppijat(
     session: Session,
     actor: OfficialActor,
-    deps: Deps,
+    deps: UseCase,
     *,
     oppilaitos_oid: str,
     nimi: str | None = None,
@@ -176,7 +177,7 @@ def _wildcard_free(term: str | None) -> str | None:
 
 
 def list_hoksit(
-    session: Session, actor: OfficialActor, oppija_oid: str, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, deps: UseCase
 ) -> list[dict[str, Any]]:
     """Top-level rows of the learner's non-deleted HOKSes that the official may read, each
     decided by the policy and audited as a read: the official's own organisation's plans (and
@@ -223,7 +224,7 @@ def _reading_of(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_hoks(
-    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> tuple[Hoks, dict[str, Any]]:
     check_oppija_oid(oppija_oid)
     hoks = _hoks_of(session, oppija_oid, hoks_id)
@@ -239,7 +240,7 @@ def update_hoks(
     oppija_oid: str,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     method: Literal["put", "patch"],
     if_match: str | None = None,
@@ -252,20 +253,28 @@ def update_hoks(
         return update(session, actor, hoks_id, body, deps, if_match=if_match, virkailija=True)
 
 
-def create_hoks(
-    session: Session, actor: OfficialActor, oppija_oid: str, body: Any, deps: Deps
-) -> hoks_service.Written:
-    """A HOKS entered by hand (``manuaalisyotto``). The path's learner must be the body's (the
-    original did not compare); the service checks ``write`` on the study right's oppilaitos."""
+def prepare_create(
+    actor: OfficialActor, oppija_oid: str, body: Any, deps: UseCase
+) -> hoks_service.PreparedCreate:
+    """A HOKS entered by hand (``manuaalisyotto``), its prepare phase. The path's learner must
+    be the body's (the original did not compare); the service checks ``write`` on the study
+    right's oppilaitos."""
     check_oppija_oid(oppija_oid)
     if isinstance(body, dict) and "oppija-oid" in body and body["oppija-oid"] != oppija_oid:
         raise OppijaOidMismatch(oppija_oid, body["oppija-oid"])
     with forbidden_as(INSUFFICIENT_TO_CREATE):
-        return hoks_service.create(session, actor, body, deps, virkailija=True)
+        return hoks_service.prepare_create(actor, body, deps, virkailija=True)
+
+
+def apply_create(
+    session: Session, actor: OfficialActor, prepared: hoks_service.PreparedCreate, deps: UseCase
+) -> hoks_service.Written:
+    with forbidden_as(INSUFFICIENT_TO_CREATE):
+        return hoks_service.apply_create(session, actor, prepared, deps)
 
 
 def shallow_delete(
-    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Session, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> Hoks:
     """Soft delete: needs ``hoks_delete`` on the HOKS's oppilaitos, and a study right that Koski
     still reports active (when Koski knows it), as the original."""
@@ -280,7 +289,9 @@ def shallow_delete(
     return hoks
 
 
-def undo_shallow_delete(session: Session, actor: OfficialActor, hoks_id: int, deps: Deps) -> None:
+def undo_shallow_delete(
+    session: Session, actor: OfficialActor, hoks_id: int, deps: UseCase
+) -> None:
     _require_superuser(actor, hoks_id, deps)
     try:
         hoks_service.undo_soft_delete(session, actor, hoks_id, deps)
@@ -288,7 +299,7 @@ def undo_shallow_delete(session: Session, actor: OfficialActor, hoks_id: int, de
         raise NoHoksWithId() from exc
 
 
-def hard_delete(session: Session, actor: OfficialActor, hoks_id: int, deps: Deps) -> None:
+def hard_delete(session: Session, actor: OfficialActor, hoks_id: int, deps: UseCase) -> None:
     _require_superuser(actor, hoks_id, deps)
     try:
         hoks_service.hard_delete(session, actor, hoks_id, deps)
@@ -296,7 +307,7 @@ def hard_delete(session: Session, actor: OfficialActor, hoks_id: int, deps: Deps
         raise NoHoksWithId() from exc
 
 
-def _require_superuser(actor: OfficialActor, hoks_id: int, deps: Deps) -> None:
+def _require_superuser(actor: OfficialActor, hoks_id: int, deps: UseCase) -> None:
     """Before looking the HOKS up, as the original's system API, so that anyone else cannot
     tell which HOKS ids exist; the denied attempt is audited against the id."""
     if deps.trail is not None:
@@ -313,7 +324,7 @@ def _hoks_of(session: Session, oppija_oid: str, hoks_id: int, *, for_update: boo
     return hoks
 
 
-def _target_oppija(deps: Deps, oppija_oid: str) -> None:
+def _target_oppija(deps: UseCase, oppija_oid: str) -> None:
     if deps.trail is not None:
         deps.trail.target = {"hoks_id": None, "oppija_oid": oppija_oid, "part": None}
 

@@ -3,7 +3,7 @@ context, and the CSRF token every form carries.
 
 Forms before login (e-mail, one-time code, development login) are protected by a double-submit
 token: a random value in a ``__Host-`` cookie that the form must echo. After login the session's
-own token is used (``api.deps.check_csrf``).
+own token is used (``auth.people.check_csrf``).
 """
 
 from __future__ import annotations

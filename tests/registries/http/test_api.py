@@ -122,9 +122,9 @@ def http_settings(database_url: str, fake: FakeRegistryServer) -> Settings:
 @pytest.fixture
 def http_client(db, http_settings: Settings) -> Iterator[TestClient]:
     app = create_app(http_settings, engine=db)
-    deps = app.state.ehoks.deps
-    assert isinstance(deps.registries.koski, HttpKoski)
-    assert isinstance(deps.registries.organisaatio, HttpOrganisaatio)
+    registries = app.state.ehoks.runtime.registries
+    assert isinstance(registries.koski, HttpKoski)
+    assert isinstance(registries.organisaatio, HttpOrganisaatio)
     with TestClient(app) as test_client:
         yield test_client
 

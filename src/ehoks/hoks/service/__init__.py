@@ -1,9 +1,16 @@
-"""HOKS use cases. Routes and the CLI call these; they never commit."""
+"""HOKS use cases. Routes and the CLI call these: a write's prepare phase first, then its apply
+phase in the context's transaction frame (``ctx.write``); they never commit."""
 
-from ehoks.hoks.service.common import Deps, etag
+from ehoks.hoks.service.common import etag
+from ehoks.hoks.service.creation import (
+    PreparedCreate,
+    apply_create,
+    create,
+    prepare_create,
+    validate_only,
+)
 from ehoks.hoks.service.documents import (
     Written,
-    create,
     get,
     get_by_opiskeluoikeus,
     get_version,
@@ -11,18 +18,19 @@ from ehoks.hoks.service.documents import (
     list_versions,
     paged,
     patch,
+    prepare_write,
     replace,
     soft_delete,
     undo_soft_delete,
-    validate_only,
 )
 from ehoks.hoks.service.piecewise import PartView, add_part, delete_part, get_part, replace_part
 
 __all__ = [
-    "Deps",
     "PartView",
+    "PreparedCreate",
     "Written",
     "add_part",
+    "apply_create",
     "create",
     "delete_part",
     "etag",
@@ -34,6 +42,8 @@ __all__ = [
     "list_versions",
     "paged",
     "patch",
+    "prepare_create",
+    "prepare_write",
     "replace",
     "replace_part",
     "soft_delete",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -11,9 +10,7 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import Actor, SystemActor
 from ehoks.access.facts import StudyRightsMemo, authorize
 from ehoks.access.policy import Access, Action
-from ehoks.audit.repository import BASIS_ORGANISATION
-from ehoks.audit.trail import AuditTrail
-from ehoks.config import Settings
+from ehoks.context import UseCase
 from ehoks.errors import ValidationFailed
 from ehoks.hoks.errors import HoksNotFound, HoksVersionConflict, OpiskeluoikeusNotFound
 from ehoks.hoks.models import Hoks
@@ -21,53 +18,7 @@ from ehoks.hoks.parts import ROOT_COLLECTIONS
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import read_view
 from ehoks.kernel.clock import today_in_finland
-from ehoks.registries import Registries
 from ehoks.registries.koski.schemas import Opiskeluoikeus
-
-
-@dataclass(frozen=True)
-class Deps:
-    """Collaborators of the HOKS use cases, built at the composition root."""
-
-    registries: Registries
-    settings: Settings
-    # The request's audit trail; None outside requests (jobs bring their own).
-    trail: AuditTrail | None = None
-
-    def with_trail(self, trail: AuditTrail) -> Deps:
-        return replace(self, trail=trail)
-
-    def audit(
-        self,
-        operation: str,
-        hoks: Hoks | None = None,
-        access: Access | None = None,
-        *,
-        oppija_oid: str | None = None,
-        part: str | None = None,
-        changes: list[dict[str, Any]] | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        """Record a succeeded access to personal data on the request's trail (DESIGN D7)."""
-        if self.trail is None:
-            return
-        if access is not None and access.basis_organisaatio_oid is not None:
-            details = {**(details or {}), BASIS_ORGANISATION: access.basis_organisaatio_oid}
-        self.trail.record(
-            operation=operation,
-            legal_basis=access.basis if access else None,
-            basis_ref=access.basis_ref if access else None,
-            oppija_oid=hoks.oppija_oid if hoks is not None else oppija_oid,
-            hoks_id=hoks.id if hoks is not None else None,
-            part=part,
-            changes=changes,
-            details=details,
-        )
-
-    def audit_target(self, hoks: Hoks, part: str | None = None) -> None:
-        """What the request is about, so a denied or failed attempt is audited too."""
-        if self.trail is not None:
-            self.trail.target = {"hoks_id": hoks.id, "oppija_oid": hoks.oppija_oid, "part": part}
 
 
 def require_object(body: Any) -> dict[str, Any]:
@@ -85,7 +36,7 @@ def load_for(
     actor: Actor,
     hoks_id: int,
     action: Action,
-    deps: Deps,
+    deps: UseCase,
     *,
     for_update: bool = False,
     include_deleted: bool = False,
@@ -107,7 +58,7 @@ def load_with_access(
     actor: Actor,
     hoks_id: int,
     action: Action,
-    deps: Deps,
+    deps: UseCase,
     *,
     for_update: bool = False,
     include_deleted: bool = False,
@@ -127,7 +78,7 @@ def decide_on(
     actor: Actor,
     action: Action,
     hoks: Hoks,
-    deps: Deps,
+    deps: UseCase,
     *,
     rights: StudyRightsMemo | None = None,
 ) -> Access:
@@ -142,13 +93,13 @@ def writer_basis(actor: Actor) -> Access:
     return Access("system") if isinstance(actor, SystemActor) else Access("provider")
 
 
-def organisaatio_path(oppilaitos_oid: str | None, deps: Deps) -> tuple[str, ...] | None:
+def organisaatio_path(oppilaitos_oid: str | None, deps: UseCase) -> tuple[str, ...] | None:
     if oppilaitos_oid is None:
         return None
     return deps.registries.organisaatio.ancestors_and_self(oppilaitos_oid)
 
 
-def fetch_opiskeluoikeus(oid: str, deps: Deps) -> Opiskeluoikeus:
+def fetch_opiskeluoikeus(oid: str, deps: UseCase) -> Opiskeluoikeus:
     opiskeluoikeus = deps.registries.koski.get_opiskeluoikeus(oid)
     if opiskeluoikeus is None:
         raise OpiskeluoikeusNotFound(oid)

@@ -1,45 +1,40 @@
-"""Use cases on whole HOKS documents: create, read, replace (PUT), patch, the Vipunen feed,
-soft delete, undo and hard delete. Services never commit; the entrypoint owns the transaction."""
+"""Use cases on whole HOKS documents: read, replace (PUT), patch, the Vipunen feed,
+soft delete, undo and hard delete, and the prepare phase of a write on a stored HOKS. Services
+never commit: the entrypoint runs their apply phase in the context's frame (``ctx.write``)."""
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-import orjson
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor
 from ehoks.access.policy import (
-    require_hoks_privilege,
     require_statistics_feed,
-    require_validation_privilege,
 )
 from ehoks.audit.diff import changes as document_changes
 from ehoks.audit.diff import soft_delete_changes, undo_delete_changes
-from ehoks.errors import ValidationFailed
+from ehoks.context import UseCase
+from ehoks.errors import RegistryUnavailable, ValidationFailed
 from ehoks.hoks.errors import (
     BodyIdMismatch,
     HoksNotFound,
     HoksNotFoundForOpiskeluoikeus,
     HoksVersionNotFound,
-    IdempotencyKeyReused,
-    OpiskeluoikeusIncluded,
     OpiskeluoikeusNotActive,
-    OpiskeluoikeusNotOppijan,
     OpiskeluoikeusOidChange,
     OppijaOidChange,
 )
 from ehoks.hoks.identity import assign_module_ids
-from ehoks.hoks.models import Hoks, IdempotencyKey
+from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
 from ehoks.hoks.schemas import VipunenProjectionError, validate_hoks, vipunen_view
 from ehoks.hoks.service.common import (
-    Deps,
     check_if_match,
     decide_on,
     fetch_opiskeluoikeus,
@@ -53,7 +48,6 @@ from ehoks.hoks.service.common import (
     writer_basis,
 )
 from ehoks.kernel.clock import now_utc, today_in_finland
-from ehoks.kernel.ids import new_uuid
 from ehoks.kernel.oids import is_opiskeluoikeus_oid
 from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.registries.koski.schemas import Opiskeluoikeus
@@ -80,13 +74,15 @@ class Written:
     replayed: bool = False
 
 
-def get(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> tuple[Hoks, dict[str, Any]]:
+def get(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> tuple[Hoks, dict[str, Any]]:
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     deps.audit("read", hoks, access)
     return hoks, full_view(hoks)
 
 
-def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> list[dict[str, Any]]:
+def list_versions(
+    session: Session, actor: Actor, hoks_id: int, deps: UseCase
+) -> list[dict[str, Any]]:
     """The HOKS's versions, oldest first: who wrote each and when it was current."""
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     deps.audit("read", hoks, access, details={"versiot": True})
@@ -120,7 +116,7 @@ def list_versions(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> l
 
 
 def get_version(
-    session: Session, actor: Actor, hoks_id: int, version: int, deps: Deps
+    session: Session, actor: Actor, hoks_id: int, version: int, deps: UseCase
 ) -> dict[str, Any]:
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     deps.audit("read", hoks, access, details={"versio": version})
@@ -133,7 +129,7 @@ def get_version(
 
 
 def get_by_opiskeluoikeus(
-    session: Session, actor: Actor, opiskeluoikeus_oid: str, deps: Deps
+    session: Session, actor: Actor, opiskeluoikeus_oid: str, deps: UseCase
 ) -> dict[str, Any]:
     if not is_opiskeluoikeus_oid(opiskeluoikeus_oid):
         raise ValidationFailed(
@@ -149,96 +145,29 @@ def get_by_opiskeluoikeus(
     return top_level_view(hoks)
 
 
-def request_hash(body: Any) -> str:
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-def create(
-    session: Session,
-    actor: Actor,
-    body: Any,
-    deps: Deps,
-    *,
-    virkailija: bool = False,
-    idempotency_key: str | None = None,
-    client_id: str | None = None,
-) -> Written:
-    """Create a HOKS (reference 4.5, with D16/D17 fixed: authorise first, always check that the
-    study right belongs to the learner). With an ``Idempotency-Key`` a retried request returns
-    the first result and never creates a second HOKS."""
-    body = require_object(body)
-    repository = HoksRepository(session)
-    opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
-    if opiskeluoikeus is not None:
-        require_hoks_privilege(
-            actor, "write", organisaatio_path(opiskeluoikeus.oppilaitos_oid, deps)
-        )
-    today = today_in_finland()
-    document = validate_hoks(
-        body, method="post", virkailija=virkailija, opiskeluoikeus=opiskeluoikeus, today=today
-    )
-    # Validation guarantees a valid opiskeluoikeus-oid, so the lookup above has happened.
-    assert opiskeluoikeus is not None
-    index_input = oppijaindex_service.fetch_input(
-        deps.registries, opiskeluoikeus, document["oppija-oid"]
-    )
-    _check_for_create(document, index_input, deps)
-
-    fingerprint = request_hash(body)
-    if idempotency_key is not None and client_id is not None:
-        repository.lock_idempotency_key(client_id, idempotency_key)
-        previous = repository.get_idempotency_key(client_id, idempotency_key)
-        ttl = timedelta(hours=deps.settings.idempotency_ttl_hours)
-        if previous is not None and previous.created_at < now_utc() - ttl:
-            repository.delete_idempotency_key(previous)
-            previous = None
-        if previous is not None:
-            if previous.request_hash != fingerprint:
-                raise IdempotencyKeyReused()
-            return Written(
-                int(previous.response["id"]), int(previous.response["version"]), replayed=True
-            )
-
-    assign_module_ids(document, None)
-    now = now_utc()
-    hoks = repository.add(
-        Hoks(
-            eid=new_uuid(),
-            oppilaitos_oid=opiskeluoikeus.oppilaitos_oid,
-            koulutustoimija_oid=opiskeluoikeus.koulutustoimija_oid,
-            manuaalisyotto=virkailija,
-            document=document,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            created_by=_actor_id(actor),
-            updated_by=_actor_id(actor),
-            **hoks_columns(document),
-        )
-    )
-    oppijaindex_service.store(session, index_input, now=now)
-    deps.audit("create", hoks, writer_basis(actor), changes=document_changes(None, document))
-    if idempotency_key is not None and client_id is not None:
-        repository.add_idempotency_key(
-            IdempotencyKey(
-                client_id=client_id,
-                key=idempotency_key,
-                request_hash=fingerprint,
-                status_code=200,
-                response={"id": hoks.id, "version": hoks.version},
-                created_at=now,
-            )
-        )
-    return Written(hoks.id, hoks.version)
-
-
-def validate_only(actor: Actor, body: Any, deps: Deps) -> None:
-    """``POST /validointi``: the create checks without storing anything."""
-    body = require_object(body)
-    opiskeluoikeus = _opiskeluoikeus_of_body(body, deps)
-    if opiskeluoikeus is not None:
-        require_validation_privilege(actor, organisaatio_path(opiskeluoikeus.oppilaitos_oid, deps))
-    validate_hoks(body, method="post", opiskeluoikeus=opiskeluoikeus, today=today_in_finland())
+def prepare_write(
+    deps: UseCase, hoks_id: int | None, body: Any = None, *, study_right: bool = True
+) -> None:
+    """The prepare phase of a write on a stored HOKS (PUT, PATCH, parts, deletes): ask the
+    registries now, outside any transaction, what the apply phase will ask — the study
+    right, the oppilaitos's organisation path, and ONR when the body changes the learner.
+    Nothing is decided here: the apply phase checks everything in its order on the locked
+    row, reading these answers; were the row to point elsewhere by then, what it still
+    needs is asked outside its transaction and the apply phase runs again (``context``)."""
+    if hoks_id is None:
+        return
+    with deps.read() as session:
+        hoks = HoksRepository(session).get(hoks_id, include_deleted=True)
+    if hoks is None:
+        return
+    with suppress(RegistryUnavailable):  # remembered; the apply phase answers 503 in order
+        organisaatio_path(hoks.oppilaitos_oid, deps)
+        if study_right:  # writes about the HOKS, not of it (shares, assessors) need only this
+            deps.registries.koski.get_opiskeluoikeus(hoks.opiskeluoikeus_oid)
+        oppija = body.get("oppija-oid") if isinstance(body, dict) else None
+        if isinstance(oppija, str) and oppija != hoks.oppija_oid:
+            deps.registries.onr.get_master_oid(hoks.oppija_oid)
+            deps.registries.onr.get_henkilo(oppija)
 
 
 def replace(
@@ -246,7 +175,7 @@ def replace(
     actor: Actor,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
     virkailija: bool = False,
@@ -269,7 +198,7 @@ def patch(
     actor: Actor,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
     virkailija: bool = False,
@@ -288,7 +217,7 @@ def _validated_update(
     actor: Actor,
     hoks_id: int,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     method: Literal["put", "patch"],
     *,
     if_match: str | None,
@@ -319,7 +248,7 @@ def store_document(
     hoks: Hoks,
     document: dict[str, Any],
     opiskeluoikeus: Opiskeluoikeus,
-    deps: Deps,
+    deps: UseCase,
     *,
     operation: str,
     part: str | None = None,
@@ -403,7 +332,7 @@ def paged(
     return {"last-id": last_id, "failed-ids": sorted(failed), "result": result}
 
 
-def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
+def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> Hoks:
     """Hide the HOKS from every read but the Vipunen feed; its study right stays reserved."""
     hoks, access = load_with_access(session, actor, hoks_id, "hoks_delete", deps, for_update=True)
     now = now_utc()
@@ -412,7 +341,7 @@ def soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hok
     return hoks
 
 
-def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Hoks:
+def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> Hoks:
     repository = HoksRepository(session)
     hoks = repository.get(hoks_id, for_update=True, include_deleted=True)
     if hoks is None or hoks.deleted_at is None:
@@ -423,7 +352,7 @@ def undo_soft_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -
     return hoks
 
 
-def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> None:
+def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: UseCase) -> None:
     """Remove the HOKS, its history and projections for good (D8 fixed: nothing blocks it and
     nothing is left behind)."""
     repository = HoksRepository(session)
@@ -435,39 +364,8 @@ def hard_delete(session: Session, actor: Actor, hoks_id: int, deps: Deps) -> Non
     repository.hard_delete(hoks)
 
 
-def _opiskeluoikeus_of_body(body: dict[str, Any], deps: Deps) -> Opiskeluoikeus | None:
-    """The study right named in a create body, fetched before validation as the original does
-    (an unknown one is a 400 even when the body has other errors). An absent or malformed OID
-    is left for validation to report at its field."""
-    oid = body.get("opiskeluoikeus-oid")
-    if isinstance(oid, str) and is_opiskeluoikeus_oid(oid):
-        return fetch_opiskeluoikeus(oid, deps)
-    return None
-
-
-def _check_for_create(
-    document: dict[str, Any], index_input: oppijaindex_service.IndexInput, deps: Deps
-) -> None:
-    """The study right must be the learner's (D17: always checked, against the learner's study
-    rights in Koski, as the original's sure/oids lookup), or the learner's ONR master's."""
-    opiskeluoikeus = index_input.opiskeluoikeus
-    oid = opiskeluoikeus.oid
-    oppija = document["oppija-oid"]
-    owned = opiskeluoikeus.oppija_oid == oppija or any(
-        own.oid == oid for own in index_input.oppijan_opiskeluoikeudet
-    )
-    if not owned:
-        master = deps.registries.onr.get_master_oid(oppija)
-        if master is None or master != opiskeluoikeus.oppija_oid:
-            raise OpiskeluoikeusNotOppijan(oid, oppija)
-    if opiskeluoikeus.is_included_in_another:
-        raise OpiskeluoikeusIncluded(oid)
-    if deps.settings.prevent_finished_opiskeluoikeus_updates and not opiskeluoikeus.is_active:
-        raise OpiskeluoikeusNotActive(oid, update=False)
-
-
 def _check_for_update(
-    hoks: Hoks, changes: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: Deps
+    hoks: Hoks, changes: dict[str, Any], opiskeluoikeus: Opiskeluoikeus, deps: UseCase
 ) -> None:
     if deps.settings.prevent_finished_opiskeluoikeus_updates and not opiskeluoikeus.is_active:
         raise OpiskeluoikeusNotActive(opiskeluoikeus.oid, update=True)

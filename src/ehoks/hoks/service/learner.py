@@ -21,10 +21,11 @@ from ehoks.access.actor import Actor
 from ehoks.access.errors import NoAccess, NotPermitted
 from ehoks.access.facts import StudyRightsMemo
 from ehoks.access.policy import CURRENT_PROVIDER, Access, current_provider_right
+from ehoks.context import UseCase
 from ehoks.errors import RegistryUnavailable, ValidationFailed
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.repository import HoksRepository
-from ehoks.hoks.service.common import Deps, decide_on
+from ehoks.hoks.service.common import decide_on
 from ehoks.kernel.clock import today_in_finland
 from ehoks.kernel.oids import is_oppija_oid
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
@@ -78,7 +79,7 @@ def check_oppija_oid(oppija_oid: str) -> None:
 
 
 def readable_plans(
-    session: Session, actor: Actor, oppija_oid: str, deps: Deps, *, view: str = "list"
+    session: Session, actor: Actor, oppija_oid: str, deps: UseCase, *, view: str = "list"
 ) -> list[LearnerPlan]:
     """The learner's non-deleted HOKSes the actor may read, newest first (by the study right's
     start, then the first approval), each an audited read.
@@ -128,7 +129,7 @@ def readable_plans(
     return sorted(plans, key=lambda p: p.sort_key, reverse=True)
 
 
-def list_view(plans: list[LearnerPlan], deps: Deps) -> list[dict[str, Any]]:
+def list_view(plans: list[LearnerPlan], deps: UseCase) -> list[dict[str, Any]]:
     """The list route's rows: the HOKS's identity, its study right and provider, the
     qualification, the study right's state, dates, and the basis on which the caller reads."""
     today = today_in_finland()

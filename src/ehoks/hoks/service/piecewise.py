@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor
+from ehoks.context import UseCase
 from ehoks.errors import ValidationFailed
 from ehoks.hoks import parts
 from ehoks.hoks.errors import PartNotFound
@@ -22,7 +23,6 @@ from ehoks.hoks.identity import assign_module_ids
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import PartKind, read_view, validate_hoks, validate_part
 from ehoks.hoks.service.common import (
-    Deps,
     check_if_match,
     fetch_opiskeluoikeus,
     load_for,
@@ -42,7 +42,9 @@ class PartView:
     part: dict[str, Any]
 
 
-def get_part(session: Session, actor: Actor, hoks_id: int, module_id: str, deps: Deps) -> PartView:
+def get_part(
+    session: Session, actor: Actor, hoks_id: int, module_id: str, deps: UseCase
+) -> PartView:
     hoks, access = load_with_access(session, actor, hoks_id, "read", deps)
     view = _view(hoks, _find(read_view(hoks.document), module_id))
     deps.audit("read", hoks, access, part=module_id)
@@ -56,7 +58,7 @@ def add_part(
     parent_module_id: str | None,
     collection_key: str,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
 ) -> tuple[Written, str]:
@@ -86,7 +88,7 @@ def replace_part(
     hoks_id: int,
     module_id: str,
     body: Any,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
 ) -> Written:
@@ -116,7 +118,7 @@ def delete_part(
     actor: Actor,
     hoks_id: int,
     module_id: str,
-    deps: Deps,
+    deps: UseCase,
     *,
     if_match: str | None = None,
 ) -> Written:
@@ -130,7 +132,7 @@ def delete_part(
 
 
 def _locked_copy(
-    session: Session, actor: Actor, hoks_id: int, deps: Deps, if_match: str | None
+    session: Session, actor: Actor, hoks_id: int, deps: UseCase, if_match: str | None
 ) -> tuple[Hoks, dict[str, Any]]:
     """The HOKS under its row lock, checked for the update privilege and ``If-Match``, and a
     copy of its document to change."""
@@ -152,7 +154,7 @@ def _revalidate_and_store(
     hoks: Hoks,
     document: dict[str, Any],
     opiskeluoikeus: Opiskeluoikeus,
-    deps: Deps,
+    deps: UseCase,
     *,
     part: str | None = None,
 ) -> dict[str, Any]:

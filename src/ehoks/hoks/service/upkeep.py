@@ -13,10 +13,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ehoks.context import UseCase
 from ehoks.hoks.repository import HoksRepository
 from ehoks.oppijaindex import service as oppijaindex_service
 from ehoks.oppijaindex.errors import OppijaNotFound
 from ehoks.registries import Registries
+from ehoks.registries.onr.schemas import Henkilo
 
 log = logging.getLogger(__name__)
 
@@ -28,32 +30,33 @@ class RefreshSummary:
     failed: list[str] = field(default_factory=list)
 
 
-def refresh_index(
-    session: Session,
-    registries: Registries,
-    *,
-    now: datetime,
-    oppija_oid: str | None = None,
-) -> RefreshSummary:
+def refresh_index(ctx: UseCase, *, now: datetime, oppija_oid: str | None = None) -> RefreshSummary:
     """Re-read from the registries every study right that has a HOKS (or one learner's):
-    names, organisations, procured training; flag study rights Koski no longer knows."""
+    names, organisations, procured training; flag study rights Koski no longer knows. The
+    registries are asked between a read of what to refresh and one write of it all."""
+    with ctx.read() as session:
+        pairs = HoksRepository(session).oppijat_and_opiskeluoikeudet(oppija_oid)
     summary = RefreshSummary()
-    for oppija, opiskeluoikeus_oid in HoksRepository(session).oppijat_and_opiskeluoikeudet(
-        oppija_oid
-    ):
-        opiskeluoikeus = registries.koski.get_opiskeluoikeus(opiskeluoikeus_oid)
+    inputs: list[oppijaindex_service.IndexInput] = []
+    for oppija, opiskeluoikeus_oid in pairs:
+        opiskeluoikeus = ctx.registries.koski.get_opiskeluoikeus(opiskeluoikeus_oid)
         if opiskeluoikeus is None:
-            oppijaindex_service.mark_koski404(session, opiskeluoikeus_oid)
             summary.koski404.append(opiskeluoikeus_oid)
             continue
         try:
-            data = oppijaindex_service.fetch_input(registries, opiskeluoikeus, oppija)
+            inputs.append(oppijaindex_service.fetch_input(ctx.registries, opiskeluoikeus, oppija))
         except OppijaNotFound:
             log.warning("index refresh skipped %s: learner unknown to ONR", opiskeluoikeus_oid)
             summary.failed.append(opiskeluoikeus_oid)
-            continue
-        oppijaindex_service.store(session, data, now=now)
-        summary.indexed += 1
+
+    def apply(session: Session) -> None:
+        for opiskeluoikeus_oid in summary.koski404:
+            oppijaindex_service.mark_koski404(session, opiskeluoikeus_oid)
+        for data in inputs:
+            oppijaindex_service.store(session, data, now=now)
+
+    ctx.write(apply)
+    summary.indexed = len(inputs)
     return summary
 
 
@@ -64,15 +67,31 @@ class MergeSummary:
     moved_hoks_ids: list[int] = field(default_factory=list)
 
 
-def onr_merge(
-    session: Session, registries: Registries, oid: str, *, changed_by: str, now: datetime
-) -> MergeSummary:
-    """ONR merged duplicate learners into ``oid``: move every non-deleted HOKS and index row of
-    its duplicates (slaves) to it, in the caller's one transaction (reference integrations 7.3).
-    """
+@dataclass(frozen=True)
+class OnrAnswers:
+    """What ONR says of a merged learner: the person and, unless itself a duplicate, its
+    duplicates (slaves). Asked before the merge's transaction."""
+
+    oid: str
+    henkilo: Henkilo
+    slaves: tuple[str, ...]
+
+
+def ask_onr(registries: Registries, oid: str) -> OnrAnswers:
     henkilo = registries.onr.get_henkilo(oid)
     if henkilo is None:
         raise OppijaNotFound(oid)
+    slaves = () if henkilo.is_duplicate else tuple(registries.onr.get_slave_oids(oid))
+    return OnrAnswers(oid, henkilo, slaves)
+
+
+def onr_merge(
+    session: Session, answers: OnrAnswers, *, changed_by: str, now: datetime
+) -> MergeSummary:
+    """ONR merged duplicate learners into ``answers.oid``: move every non-deleted HOKS and index
+    row of its duplicates (slaves) to it, in the caller's one transaction (reference
+    integrations 7.3). ONR was asked before it (``ask_onr``)."""
+    henkilo, oid = answers.henkilo, answers.oid
     summary = MergeSummary(master_oid=oid)
     oppijaindex_service.rename(session, oid, henkilo.nimi, now=now)
     if henkilo.is_duplicate:
@@ -80,7 +99,7 @@ def onr_merge(
         log.warning("onr merge: the learner is itself a duplicate of another; nothing moved")
         return summary
     hoks_repository = HoksRepository(session)
-    for slave in registries.onr.get_slave_oids(oid):
+    for slave in answers.slaves:
         summary.slaves.append(slave)
         for hoks in hoks_repository.list_by_oppija(slave, for_update=True):
             document = {**hoks.document, "oppija-oid": oid}

@@ -15,10 +15,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from ehoks.access.policy import EmailGrants
-from ehoks.api.deps import CurrentSession, State, Trail, source_address
 from ehoks.auth.email_login import mask_address
+from ehoks.auth.people import CurrentSession
+from ehoks.context.request import Context, State, source_address
 from ehoks.enrichment.service import enrich
 from ehoks.errors import EhoksError, Forbidden
 from ehoks.kernel.clock import today_in_finland
@@ -118,17 +120,15 @@ LOG_IN_AGAIN = N_("Pyydä kirjautumislinkki sähköpostiin")
 
 @router.get(SHARE_PAGE, response_class=HTMLResponse)
 def share_page(
-    request: Request, jako_id: JakoId, state: State, trail: Trail, logged_in: CurrentSession
+    request: Request, jako_id: JakoId, state: State, logged_in: CurrentSession, ctx: Context
 ) -> HTMLResponse:
     try:
-        with state.read(trail) as session:
+        with ctx.read() as session:
             if logged_in is None:
                 jako = service.peek(session, jako_id)
                 login = {"jako_id": jako.id, "osoite": mask_address(jako.vastaanottaja_sahkoposti)}
                 return page(request, "jako/jako_login.html", login)
-            opened = service.open_jako(
-                session, logged_in.actor, jako_id, state.deps.with_trail(trail)
-            )
+            opened = service.open_jako(session, logged_in.actor, jako_id, ctx)
     except EhoksError as error:
         return _problem(request, error, jako_id)
     jako, data = opened.jako, opened.data
@@ -155,15 +155,20 @@ def send_login_link(
 ) -> Response:
     check_form_csrf(request, csrf_token)
     limits = state.settings.rate_limits
+    # Not an access to personal data: nothing is audited (the service records the mail).
+    ctx = state.runtime.context()
     try:
-        with state.write() as session:
+
+        def send(session: Session) -> None:
             address = service.peek(session, jako_id).vastaanottaja_sahkoposti
             state.limiter.hit_in(
                 session,
                 Check("email-link-per-source", limits.email_link_per_ip, source_address(request)),
                 Check("email-link-per-recipient", limits.email_link_per_address, address),
             )
-            service.send_login_link(session, jako_id, state.deps)
+            service.send_login_link(session, jako_id, ctx)
+
+        ctx.write(send)
     except EhoksError as error:
         return _problem(request, error, jako_id)
     # To a page of its own, so a reload does not ask to send again.
@@ -173,7 +178,7 @@ def send_login_link(
 @router.get(LOGIN_LINK, response_class=HTMLResponse)
 def login_link_sent(request: Request, jako_id: JakoId, state: State) -> HTMLResponse:
     try:
-        with state.read() as session:
+        with state.runtime.context().read() as session:
             jako = service.peek(session, jako_id)
     except EhoksError as error:
         return _problem(request, error, jako_id)
@@ -261,7 +266,7 @@ def _find(view: HoksView, module_id: str) -> dict[str, Any] | None:
 
 def hoks_view(state: State, document: dict[str, Any], lang: str, opinto: Opinto | None) -> HoksView:
     """The presentation model of a scoped document, named in the page's language."""
-    enriched = enrich(document, state.deps.registries, kieli=lang)
+    enriched = enrich(document, state.runtime.registries, kieli=lang)
     return build(document, enriched, today=today_in_finland(), opiskeluoikeus=opinto)
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import Request
 
 from ehoks.access.actor import Actor
-from ehoks.api.deps import AppState
-from ehoks.audit.trail import AuditTrail
+from ehoks.context import UseCase
+from ehoks.context.request import AppState
 from ehoks.jatko import service as jatko
 from ehoks.web.i18n import text_in
 from ehoks.web.render import language_of
@@ -21,15 +21,15 @@ from ehoks.web.routes.oppija_common import school_names
 def link_rows(
     request: Request,
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: Actor,
     hoks_id: int,
     href: Callable[[jatko.Linkki], str],
 ) -> list[dict[str, Any]]:
-    with state.read(trail) as session:
-        found = jatko.links(session, actor, hoks_id, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        found = jatko.links(session, actor, hoks_id, ctx)
     lang = language_of(request)
-    registries = state.deps.registries
+    registries = state.runtime.registries
     return [
         {
             "suunta": link.suunta,

@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ehoks.api.deps import State
+from ehoks.context.request import State
 from ehoks.devmail import PAGE_PATH
 from ehoks.devmail.reader import list_mails, read_mail
 from ehoks.devmail.store import InvalidMailId

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Request
 
 from ehoks.access.actor import StudentActor
-from ehoks.api.deps import AppState
-from ehoks.audit.trail import AuditTrail
+from ehoks.context import UseCase
+from ehoks.context.request import AppState
 from ehoks.enrichment.service import enrich
 from ehoks.errors import RegistryUnavailable
 from ehoks.kernel.clock import today_in_finland
@@ -55,13 +55,13 @@ class PlanPage:
 
 
 def load_plan(
-    request: Request, state: AppState, trail: AuditTrail, actor: StudentActor, eid: str
+    request: Request, state: AppState, ctx: UseCase, actor: StudentActor, eid: str
 ) -> PlanPage:
     """The student's HOKS ``eid`` (an audited read; 404 or 403 as ``own_plan``), enriched in
     the page's language after the read transaction has ended (registry calls hold none open)."""
-    with state.read(trail) as session:
-        plan = service.own_plan(session, actor, eid, state.deps.with_trail(trail))
-    return PlanPage(plan, view_of(request, state.deps.registries, plan))
+    with ctx.read() as session:
+        plan = service.own_plan(session, actor, eid, ctx)
+    return PlanPage(plan, view_of(request, state.runtime.registries, plan))
 
 
 def view_of(request: Request, registries: Registries, plan: OwnPlan) -> HoksView:

@@ -15,12 +15,14 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ehoks.access.actor import StudentActor
-from ehoks.api.deps import AppState, State, Student, Trail
-from ehoks.audit.trail import AuditTrail
+from ehoks.auth.people import Student, StudentContext
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, State
 from ehoks.hoks.errors import PartNotFound
 from ehoks.sharing import schemas
 from ehoks.sharing import service as sharing
 from ehoks.sharing.errors import JakoNotFound
+from ehoks.sharing.prepare import prepare as prepare_sharing
 from ehoks.web.render import page
 from ehoks.web.routes.oppija_common import (
     PLANS,
@@ -108,12 +110,12 @@ def _rows(found: dict[str, list[dict[str, Any]]], parts: dict[str, PartInfo]) ->
 
 
 def load_shares(
-    request: Request, state: AppState, trail: AuditTrail, actor: StudentActor, eid: str
+    request: Request, state: AppState, ctx: UseCase, actor: StudentActor, eid: str
 ) -> tuple[PlanPage, list[JakoRow]]:
     """The plan and its shares and consents (both audited reads)."""
-    plan = load_plan(request, state, trail, actor, eid)
-    with state.read(trail) as session:
-        found = sharing.list_for_hoks(session, actor, eid, state.deps.with_trail(trail))
+    plan = load_plan(request, state, ctx, actor, eid)
+    with ctx.read() as session:
+        found = sharing.list_for_hoks(session, actor, eid, ctx)
     return plan, _rows(found, parts_of(plan.view))
 
 
@@ -133,10 +135,10 @@ def shares(
     eid: Eid,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     peruttu: Annotated[str | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
-    plan, rows = load_shares(request, state, trail, actor, eid)
+    plan, rows = load_shares(request, state, ctx, actor, eid)
     shareable = [p for p in parts_of(plan.view).values() if p.shareable]
     context = hoks_context(
         plan,
@@ -156,13 +158,13 @@ def shares(
 def _one(
     request: Request,
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: StudentActor,
     eid: str,
     kind: Kind,
     jako_id: str,
 ) -> tuple[PlanPage, JakoRow]:
-    plan, rows = load_shares(request, state, trail, actor, eid)
+    plan, rows = load_shares(request, state, ctx, actor, eid)
     row = next((r for r in rows if r.id == jako_id and r.kind == kind), None)
     if row is None:
         raise JakoNotFound(LAJI[kind])
@@ -177,14 +179,14 @@ def _link(state: AppState, jako_id: str) -> str:
 def _one_page(
     request: Request,
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: StudentActor,
     eid: str,
     kind: Kind,
     jako_id: str,
     created: bool,
 ) -> HTMLResponse:
-    plan, row = _one(request, state, trail, actor, eid, kind, jako_id)
+    plan, row = _one(request, state, ctx, actor, eid, kind, jako_id)
     context = hoks_context(plan, actor, "jaot", row=row, link=_link(state, row.id), created=created)
     return page(request, "oppija/jako.html", context)
 
@@ -192,22 +194,22 @@ def _one_page(
 def _confirm_page(
     request: Request,
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: StudentActor,
     eid: str,
     kind: Kind,
     jako_id: str,
 ) -> HTMLResponse:
-    plan, row = _one(request, state, trail, actor, eid, kind, jako_id)
+    plan, row = _one(request, state, ctx, actor, eid, kind, jako_id)
     return page(request, "oppija/peru.html", hoks_context(plan, actor, "jaot", row=row))
 
 
 def _revoke(
-    state: AppState, trail: AuditTrail, actor: StudentActor, eid: str, kind: Kind, jako_id: str
+    state: AppState, ctx: UseCase, actor: StudentActor, eid: str, kind: Kind, jako_id: str
 ) -> RedirectResponse:
     """Revoke at once (revoking again changes nothing); then the list says it was done."""
-    with state.write(trail) as session:
-        sharing.revoke(session, actor, jako_id, LAJI[kind], state.deps.with_trail(trail))
+    prepare_sharing(ctx, jako_id=jako_id)
+    ctx.write(lambda session: sharing.revoke(session, actor, jako_id, LAJI[kind], ctx))
     return RedirectResponse(plan_path(eid, f"/jaot?peruttu={kind}"), 303)
 
 
@@ -221,10 +223,10 @@ def share(
     jako_id: JakoId,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     luotu: Created = None,
 ) -> HTMLResponse:
-    return _one_page(request, state, trail, actor, eid, "jaot", jako_id, luotu is not None)
+    return _one_page(request, state, ctx, actor, eid, "jaot", jako_id, luotu is not None)
 
 
 @router.get(PLANS + "/{eid}/suostumukset/{jako_id}", response_class=HTMLResponse)
@@ -234,35 +236,35 @@ def consent(
     jako_id: JakoId,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     luotu: Created = None,
 ) -> HTMLResponse:
-    return _one_page(request, state, trail, actor, eid, "suostumukset", jako_id, luotu is not None)
+    return _one_page(request, state, ctx, actor, eid, "suostumukset", jako_id, luotu is not None)
 
 
 @router.get(PLANS + "/{eid}/jaot/{jako_id}/peru", response_class=HTMLResponse)
 def confirm_share_revoke(
-    request: Request, eid: Eid, jako_id: JakoId, actor: Student, state: State, trail: Trail
+    request: Request, eid: Eid, jako_id: JakoId, actor: Student, state: State, ctx: StudentContext
 ) -> HTMLResponse:
-    return _confirm_page(request, state, trail, actor, eid, "jaot", jako_id)
+    return _confirm_page(request, state, ctx, actor, eid, "jaot", jako_id)
 
 
 @router.get(PLANS + "/{eid}/suostumukset/{jako_id}/peru", response_class=HTMLResponse)
 def confirm_consent_revoke(
-    request: Request, eid: Eid, jako_id: JakoId, actor: Student, state: State, trail: Trail
+    request: Request, eid: Eid, jako_id: JakoId, actor: Student, state: State, ctx: StudentContext
 ) -> HTMLResponse:
-    return _confirm_page(request, state, trail, actor, eid, "suostumukset", jako_id)
+    return _confirm_page(request, state, ctx, actor, eid, "suostumukset", jako_id)
 
 
 @router.post(PLANS + "/{eid}/jaot/{jako_id}/peru")
 def revoke_share(
-    eid: Eid, jako_id: JakoId, actor: Student, state: State, trail: Trail
+    eid: Eid, jako_id: JakoId, actor: Student, state: State, ctx: StudentContext
 ) -> RedirectResponse:
-    return _revoke(state, trail, actor, eid, "jaot", jako_id)
+    return _revoke(state, ctx, actor, eid, "jaot", jako_id)
 
 
 @router.post(PLANS + "/{eid}/suostumukset/{jako_id}/peru")
 def revoke_consent(
-    eid: Eid, jako_id: JakoId, actor: Student, state: State, trail: Trail
+    eid: Eid, jako_id: JakoId, actor: Student, state: State, ctx: StudentContext
 ) -> RedirectResponse:
-    return _revoke(state, trail, actor, eid, "suostumukset", jako_id)
+    return _revoke(state, ctx, actor, eid, "suostumukset", jako_id)

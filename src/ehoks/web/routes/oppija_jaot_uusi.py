@@ -12,13 +12,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.access.actor import StudentActor
-from ehoks.api.deps import AppState, State, Student, Trail
-from ehoks.audit.trail import AuditTrail
+from ehoks.auth.people import Student, StudentContext
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, State
 from ehoks.errors import BadRequest
 from ehoks.kernel.clock import today_in_finland
 from ehoks.mail.errors import InvalidEmailAddress
 from ehoks.sharing import schemas
 from ehoks.sharing import service as sharing
+from ehoks.sharing.prepare import prepare as prepare_sharing
 from ehoks.web.i18n import N_
 from ehoks.web.render import language_of, page
 from ehoks.web.routes.oppija_common import (
@@ -112,10 +114,10 @@ def new_share(
     eid: Eid,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     osa: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
-    plan, rows = load_shares(request, state, trail, actor, eid)
+    plan, rows = load_shares(request, state, ctx, actor, eid)
     part = shareable_part(plan, osa)
     form = {"osa": osa or "", **_share_defaults(part, today_in_finland())}
     return _share_form(request, plan, actor, part, rows, form)
@@ -127,7 +129,7 @@ def create_share(
     eid: Eid,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     osa: Annotated[str, Form(max_length=64)] = "",
     nimi: Annotated[str, Form(max_length=2000)] = "",
     sahkoposti: Annotated[str, Form(max_length=2000)] = "",
@@ -143,7 +145,7 @@ def create_share(
         "alku": alku,
         "loppu": loppu,
     }
-    plan, rows = load_shares(request, state, trail, actor, eid)
+    plan, rows = load_shares(request, state, ctx, actor, eid)
     part = shareable_part(plan, osa)
     lang = language_of(request)
     checked = check_share(form, today_in_finland(), lang)
@@ -157,7 +159,7 @@ def create_share(
             "voimassaolo-loppu": values["loppu"].isoformat(),
             "vastaanottaja": recipient_body(values),
         }
-        _store(state, trail, checked, lang, "share", actor, body)
+        _store(state, ctx, checked, lang, "share", actor, body)
         if checked.ok:
             return RedirectResponse(plan_path(eid, f"/jaot/{checked.values['id']}?luotu=1"), 303)
     status_code = 503 if "_mail" in checked.errors else 400
@@ -166,7 +168,7 @@ def create_share(
 
 def _store(
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     checked: Checked,
     lang: str,
     what: Literal["share", "consent"],
@@ -177,11 +179,10 @@ def _store(
     recipient's mail to the outbox in the same transaction); the service's
     refusals become errors on ``checked``."""
     try:
-        with state.write(trail) as session:
-            deps = state.deps.with_trail(trail)
-            create = sharing.create_share if what == "share" else sharing.create_consent
-            jako = create(session, actor, body, deps)
-            checked.values["id"] = jako.id
+        prepare_sharing(ctx, body=body)
+        create = sharing.create_share if what == "share" else sharing.create_consent
+        jako = ctx.write(lambda session: create(session, actor, body, ctx))
+        checked.values["id"] = jako.id
     except InvalidEmailAddress:
         checked.fail("sahkoposti", MAIL_REFUSED, lang)
     except BadRequest:
@@ -209,9 +210,9 @@ def _consent_form(
 
 @router.get(PLANS + "/{eid}/suostumukset/uusi", response_class=HTMLResponse)
 def new_consent(
-    request: Request, eid: Eid, actor: Student, state: State, trail: Trail
+    request: Request, eid: Eid, actor: Student, state: State, ctx: StudentContext
 ) -> HTMLResponse:
-    plan = load_plan(request, state, trail, actor, eid)
+    plan = load_plan(request, state, ctx, actor, eid)
     today = today_in_finland()
     form = {"laajuus": "koko", "alku": today.isoformat(), "loppu": ""}
     return _consent_form(request, plan, actor, form, [])
@@ -223,7 +224,7 @@ def create_consent(
     eid: Eid,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     nimi: Annotated[str, Form(max_length=2000)] = "",
     sahkoposti: Annotated[str, Form(max_length=2000)] = "",
     organisaatio: Annotated[str, Form(max_length=2000)] = "",
@@ -243,7 +244,7 @@ def create_consent(
         "loppu": loppu,
     }
     chosen = [m for m in (osat or []) if m][:200]
-    plan = load_plan(request, state, trail, actor, eid)
+    plan = load_plan(request, state, ctx, actor, eid)
     lang = language_of(request)
     present = set(parts_of(plan.view))
     checked = check_consent(form, chosen, present, today_in_finland(), lang)
@@ -257,7 +258,7 @@ def create_consent(
             "voimassaolo-alku": values["alku"].isoformat(),
             "voimassaolo-loppu": values["loppu"].isoformat(),
         }
-        _store(state, trail, checked, lang, "consent", actor, body)
+        _store(state, ctx, checked, lang, "consent", actor, body)
         if checked.ok:
             target = plan_path(eid, f"/suostumukset/{checked.values['id']}?luotu=1")
             return RedirectResponse(target, 303)

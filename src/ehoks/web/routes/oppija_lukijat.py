@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ehoks.api.deps import State, Student, Trail
+from ehoks.auth.people import Student, StudentContext
+from ehoks.context.request import State
 from ehoks.hoks.parts import find
 from ehoks.kernel.clock import today_in_finland
 from ehoks.limits import DB_BIGINT_MAX
@@ -88,7 +89,7 @@ def _organisation_names(
     """The names of the organisations that ground the reads (asked once each)."""
     names: dict[str, Mapping[str, str]] = {}
     for oid in {e["peruste-organisaatio-oid"] for e in entries if e["peruste-organisaatio-oid"]}:
-        found = state.deps.registries.organisaatio.get_organisaatio(oid)
+        found = state.runtime.registries.organisaatio.get_organisaatio(oid)
         if found is not None and found.nimi:
             names[oid] = found.nimi
     return names
@@ -99,19 +100,20 @@ def readers(
     request: Request,
     actor: Student,
     state: State,
-    trail: Trail,
+    ctx: StudentContext,
     ennen: Annotated[int | None, Query(ge=1, le=DB_BIGINT_MAX)] = None,
 ) -> HTMLResponse:
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
-        plans = service.own_plans(session, actor, deps)
+    with ctx.read() as session:
+        plans = service.own_plans(session, actor, ctx)
         assert actor.oppija_oid is not None  # own_plans refuses a session without one
         found = service.readers(
-            session, actor, actor.oppija_oid, deps, limit=PAGE_SIZE, before_seq=ennen
+            session, actor, actor.oppija_oid, ctx, limit=PAGE_SIZE, before_seq=ennen
         )
     organisations = _organisation_names(state, found.entries)
     by_id = {plan.hoks_id: plan for plan in plans}
-    rows = {row.hoks_id: row for row in plan_rows(state.deps.registries, plans, today_in_finland())}
+    rows = {
+        row.hoks_id: row for row in plan_rows(state.runtime.registries, plans, today_in_finland())
+    }
     entries = []
     for entry in found.entries:
         bases = tuple(b for b in (entry["peruste"] or "").split(",") if b)

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ehoks.api.deps import State, Student, Trail
+from ehoks.auth.people import Student, StudentContext
+from ehoks.context.request import State
 from ehoks.kernel.clock import now_utc
 from ehoks.web.pdf import render_pdf
 from ehoks.web.render import language_of, render
@@ -18,9 +19,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get(PLANS + "/{eid}/pdf")
 async def hoks_pdf(
-    request: Request, eid: Eid, actor: Student, state: State, trail: Trail
+    request: Request, eid: Eid, actor: Student, state: State, ctx: StudentContext
 ) -> Response:
-    plan = await run_in_threadpool(load_plan, request, state, trail, actor, eid)
+    plan = await run_in_threadpool(load_plan, request, state, ctx, actor, eid)
     context = hoks_context(plan, actor, "tulosta", generated=now_utc())
     html = render(request, "pdf/hoks.html", context)
     # Laying out a long plan takes a CPU-bound moment: off the event loop.

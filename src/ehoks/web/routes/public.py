@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ehoks.api.deps import CurrentSession
+from ehoks.auth.people import CurrentSession
 from ehoks.web.render import page
 
 router = APIRouter(include_in_schema=False)

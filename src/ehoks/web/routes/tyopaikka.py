@@ -22,9 +22,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from ehoks.access.actor import EmailActor
-from ehoks.api.deps import CurrentSession, EmailUser, State, Trail, source_address
 from ehoks.auth import email_login
 from ehoks.auth.email_errors import (
     CodeExpired,
@@ -36,7 +36,9 @@ from ehoks.auth.email_errors import (
     TooManyCodes,
 )
 from ehoks.auth.email_login import ChallengeInfo, Rejection
+from ehoks.auth.people import CurrentSession, EmailUser, EmailUserContext
 from ehoks.auth.routes import start_session
+from ehoks.context.request import Context, State, source_address
 from ehoks.errors import EhoksError
 from ehoks.kernel.clock import now_utc
 from ehoks.mail.errors import InvalidEmailAddress
@@ -138,7 +140,8 @@ def request_link(
     now = now_utc()
     # The same statements, the same page and no mail server for every address: whether a
     # mail goes out is not the visitor's to know, from the answer or from its time.
-    with state.write() as session:
+
+    def send(session: Session) -> None:
         known = service.is_known_address(session, address)
         recent = email_login.recently_sent(
             session, address, "tyopaikka", now=now, minutes=RESEND_MINUTES
@@ -153,6 +156,8 @@ def request_link(
             now=now,
             deliver=known and not recent,
         )
+
+    state.runtime.context().write(send)
     return _sent_page(request, state, language_path=SENT_PATH)
 
 
@@ -177,7 +182,7 @@ def _sent_page(request: Request, state: State, *, language_path: str | None) -> 
 @router.get(f"{LINK_BASE}/{{token}}", response_class=HTMLResponse)
 def link_page(request: Request, state: State, token: Token, logged_in: CurrentSession) -> Response:
     try:
-        with state.read() as session:
+        with state.runtime.context().read() as session:
             info = email_login.describe(session, token, now=now_utc())
     except EhoksError as error:
         return link_problem(request, error, logged_in=logged_in is not None)
@@ -195,7 +200,8 @@ def send_code(
     check_form_csrf(request, csrf_token)
     limits = state.settings.rate_limits
     try:
-        with state.write() as session:
+
+        def send(session: Session) -> email_login.ChallengeInfo:
             address = email_login.link_address(session, token, now=now_utc())
             # In the code's own transaction: a mail that could not be sent is not counted.
             state.limiter.hit_in(
@@ -209,7 +215,9 @@ def send_code(
                 settings=state.settings.email_login,
                 now=now_utc(),
             )
-            info = email_login.describe(session, token, now=now_utc())
+            return email_login.describe(session, token, now=now_utc())
+
+        info = state.runtime.context().write(send)
     except EhoksError as error:
         return link_problem(request, error, logged_in=logged_in is not None)
     return _code_page(request, state, info, token)
@@ -218,7 +226,7 @@ def send_code(
 @router.get(f"{LINK_BASE}/{{token}}/koodi", response_class=HTMLResponse)
 def code_page(request: Request, state: State, token: Token, logged_in: CurrentSession) -> Response:
     try:
-        with state.read() as session:
+        with state.runtime.context().read() as session:
             info = email_login.describe(session, token, now=now_utc())
     except EhoksError as error:
         return link_problem(request, error, logged_in=logged_in is not None)
@@ -231,9 +239,9 @@ def code_page(request: Request, state: State, token: Token, logged_in: CurrentSe
 def verify_code(
     request: Request,
     state: State,
-    trail: Trail,
     token: Token,
     logged_in: CurrentSession,
+    ctx: Context,
     koodi: Annotated[str, Form(max_length=32)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -243,19 +251,20 @@ def verify_code(
     try:
         if not candidate:
             # Nothing typed cannot be right and costs no attempt.
-            with state.read() as session:
+            with state.runtime.context().read() as session:
                 info = email_login.describe(session, token, now=now_utc())
             return _code_page(request, state, info, token, error=N_("Kirjoita koodi."), status=400)
         # The attempt count is committed before a wrong code is reported, or the limit on
         # guesses would roll back with the error.
-        with state.write() as session:
-            result = email_login.verify(
+        result = state.runtime.context().write(
+            lambda session: email_login.verify(
                 session, token=token, code=candidate, settings=settings, now=now_utc()
             )
+        )
         if isinstance(result, Rejection):
             if isinstance(result.error, TooManyAttempts):
                 return link_problem(request, result.error, logged_in=False)
-            with state.read() as session:
+            with state.runtime.context().read() as session:
                 info = email_login.describe(session, token, now=now_utc())
             return _code_page(
                 request,
@@ -268,7 +277,7 @@ def verify_code(
                 status=result.error.status_code,
             )
     except (CodeExpired, NoCodeSent) as error:
-        with state.read() as session:
+        with state.runtime.context().read() as session:
             info = email_login.describe(session, token, now=now_utc())
         message = (
             N_("Koodi on vanhentunut. Pyydä uusi koodi alla olevalla painikkeella.")
@@ -281,7 +290,7 @@ def verify_code(
     return start_session(
         request,
         state,
-        trail,
+        ctx,
         EmailActor(result.sahkoposti),
         login_ref=None,
         protocol="email-code",
@@ -391,10 +400,12 @@ def links_to(path: str) -> list[dict[str, str]]:
 
 
 @router.get(HOME, response_class=HTMLResponse)
-def my_parts_page(request: Request, actor: EmailUser, state: State, trail: Trail) -> HTMLResponse:
+def my_parts_page(
+    request: Request, actor: EmailUser, ctx: EmailUserContext, state: State
+) -> HTMLResponse:
     lang = language_of(request)
-    with state.read(trail) as session:
-        found = service.my_parts_with_grounds(session, actor, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        found = service.my_parts_with_grounds(session, actor, ctx)
     hoksit = []
     names: dict[str, dict[str, str]] = {}
     for parts in found:
@@ -426,6 +437,6 @@ def _organisation_name(
     if oid is None:
         return {}
     if oid not in known:
-        found = state.deps.registries.organisaatio.get_organisaatio(oid)
+        found = state.runtime.registries.organisaatio.get_organisaatio(oid)
         known[oid] = dict(found.nimi) if found is not None else {}
     return known[oid]

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ehoks.api.deps import Official, State, Trail
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context.request import State
 from ehoks.errors import BadRequest
 from ehoks.kernel.clock import today_in_finland
 from ehoks.kernel.oids import is_oppija_oid
@@ -63,7 +64,7 @@ def _see_other(to: str) -> RedirectResponse:
 
 
 @router.get(LIST, response_class=HTMLResponse)
-def students(request: Request, actor: Official, state: State, trail: Trail) -> Response:
+def students(request: Request, actor: Official, ctx: OfficialContext, state: State) -> Response:
     """The student list of the chosen organisation and the institutions below it; the picker
     when none is chosen yet."""
     organisation = chosen_organisation(request, state, actor)
@@ -72,11 +73,11 @@ def students(request: Request, actor: Official, state: State, trail: Trail) -> R
     ehdot, errors = parse_terms(request)
     sivu = None
     if not errors:
-        with state.read(trail) as session:
+        with ctx.read() as session:
             sivu = search.search(
                 session,
                 actor,
-                state.deps.with_trail(trail),
+                ctx,
                 organisaatio_oid=organisation.oid,
                 ehdot=ehdot,
                 locale=language_of(request),
@@ -134,7 +135,7 @@ def picker(
 ) -> HTMLResponse:
     """Every organisation where the official may read, with the institutions below it; OPH super
     users also search any organisation by name or OID."""
-    with state.read() as session:
+    with state.runtime.context().read() as session:
         groups = organisation_groups(request, state, actor, session)
         found = (
             organisation_search(request, state, actor, session, haku)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ehoks.access.actor import OPH_ORGANISAATIO_OID, OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser, privileges_on
-from ehoks.api.deps import AppState
+from ehoks.context.request import AppState
 from ehoks.errors import RegistryUnavailable
 from ehoks.virkailija import search
 from ehoks.virkailija.service import INSUFFICIENT_FOR_ORGANISATION
@@ -52,7 +52,7 @@ def organisation_name(state: AppState, oid: str, lang: str) -> str:
     """The organisation's name in ``lang`` (with fallback), or its OID when the registry does not
     know it or does not answer."""
     try:
-        organisaatio = state.deps.registries.organisaatio.get_organisaatio(oid)
+        organisaatio = state.runtime.registries.organisaatio.get_organisaatio(oid)
     except RegistryUnavailable:
         return oid
     return (text_in(organisaatio.nimi, lang) or oid) if organisaatio is not None else oid
@@ -67,7 +67,7 @@ def chosen_organisation(
     if not oid:
         return None
     try:
-        path = state.deps.registries.organisaatio.ancestors_and_self(oid)
+        path = state.runtime.registries.organisaatio.ancestors_and_self(oid)
     except RegistryUnavailable:
         path = None
     privileges = privileges_on(actor, path)
@@ -137,7 +137,7 @@ class _Known:
 
 def _describe(state: AppState, oid: str, lang: str) -> _Known:
     try:
-        found = state.deps.registries.organisaatio.get_organisaatio(oid)
+        found = state.runtime.registries.organisaatio.get_organisaatio(oid)
     except RegistryUnavailable:
         found = None
     if found is None:
@@ -149,7 +149,7 @@ def _describe(state: AppState, oid: str, lang: str) -> _Known:
 
 def _path(state: AppState, oid: str) -> tuple[str, ...] | None:
     try:
-        return state.deps.registries.organisaatio.ancestors_and_self(oid)
+        return state.runtime.registries.organisaatio.ancestors_and_self(oid)
     except RegistryUnavailable:
         return None
 
@@ -167,7 +167,7 @@ def organisation_groups(
         for g in actor.grants
         if "read" in privileges_on(actor, _path(state, g.organisaatio_oid))
     ]
-    children = search.child_organisations(session, state.deps.registries.organisaatio, grants)
+    children = search.child_organisations(session, state.runtime.registries.organisaatio, grants)
     known: dict[str, _Known] = {}
     for oid in {*grants, *(c for group in children.values() for c in group)}:
         known[oid] = _describe(state, oid, lang)
@@ -207,7 +207,7 @@ def organisation_search(
             return []
         return [Choice(term, found.nimi, term == current)]
     wanted = term.casefold()
-    institutions = search.INSTITUTIONS.get(session, state.deps.registries.organisaatio)
+    institutions = search.INSTITUTIONS.get(session, state.runtime.registries.organisaatio)
     candidates: dict[str, _Known] = {}
     for oid in institutions:
         candidates[oid] = _describe(state, oid, lang)

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context.request import State
 from ehoks.kernel.clock import now_utc, today_in_finland
 from ehoks.tyopaikka import linkit
 from ehoks.virkailija import plans
@@ -47,19 +48,19 @@ Eid = Annotated[str, Path(max_length=64, description="The HOKS's external id (ei
 
 @router.get(APP + "/oppija/{oppija_oid}", response_class=HTMLResponse)
 def learner(
-    request: Request, oppija_oid: OppijaOid, actor: Official, state: State, trail: Trail
+    request: Request, oppija_oid: OppijaOid, actor: Official, ctx: OfficialContext, state: State
 ) -> HTMLResponse:
     """The learner's name and oppijanumero and their HOKSes the official may read: the
     organisation's own in force and of ended studies (split as the student's own list), then
     under their own heading the plans other providers made, read because the learner studies
     at the official's organisation (§ 109 a ¶1), and deleted ones for super users."""
-    with state.read(trail) as session:
-        found = plans.learner_plans(session, actor, oppija_oid, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        found = plans.learner_plans(session, actor, oppija_oid, ctx)
     live = [p for p in found.plans if p.deleted_at is None and not p.other_provider]
     others = [p for p in found.plans if p.deleted_at is None and p.other_provider]
     deleted = [p for p in found.plans if p.deleted_at is not None]
     today = today_in_finland()
-    registries = state.deps.registries
+    registries = state.runtime.registries
     rows = plan_rows(registries, [as_own_plan(p) for p in live], today)
     other_rows = plan_rows(registries, [as_own_plan(p) for p in others], today)
     deleted_rows = plan_rows(registries, [as_own_plan(p) for p in deleted], today)
@@ -111,7 +112,7 @@ def hoks_by_old_address(
     old_tab: OldTab | None = None,
 ) -> Response:
     """The original addressed a HOKS by its eid; the HOKS page itself decides access."""
-    with state.read() as session:
+    with state.runtime.context().read() as session:
         hoks_id = plans.hoks_id_of(session, eid)
     tail = {"osaaminen": "/osaaminen", "opiskelusuunnitelma": "/opiskelusuunnitelma"}
     return RedirectResponse(
@@ -129,16 +130,16 @@ def basics(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
     """Tab 1, "Opiskelijan tavoite ja perustiedot": the goal, the qualification and its study
     right's state in Koski, the person, identifiers, the source, and delete or restore."""
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     restored = request.query_params.get("palautettu") == "1"
     links = link_rows(
         request,
         state,
-        trail,
+        ctx,
         actor,
         hoks_id,
         lambda link: hoks_path(link.oppija_oid, link.hoks_id),
@@ -164,10 +165,10 @@ def prior(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
     """Tab 2, "Aiempi osaaminen"."""
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     context = hoks_context(request, state, actor, loaded, "osaaminen")
     return page(request, "virkailija/hoks/osaaminen.html", context)
 
@@ -181,15 +182,15 @@ def study_plan(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
     """Tab 3, "Opiskelusuunnitelma": progress, the units by status, support; for an official
     who may change the HOKS also whom a login link can be mailed to (instructors, assessors)
     and when one last was (``virkailija_hoks_linkit``)."""
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     recipients = None
     if loaded.plan.actions.update:
-        with state.read() as session:
+        with state.runtime.context().read() as session:
             recipients = linkit.recipients(session, hoks_id)
     context = hoks_context(
         request,
@@ -210,9 +211,9 @@ def timeline(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     context = hoks_context(request, state, actor, loaded, "aikajana")
     return page(request, "virkailija/hoks/aikajana.html", context)
 
@@ -224,10 +225,10 @@ def print_version(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
     """The whole HOKS on one page with everything open."""
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     context = hoks_context(request, state, actor, loaded, "tulosta")
     return page(request, "virkailija/hoks/tulosta.html", context)
 
@@ -239,10 +240,10 @@ async def hoks_pdf(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> Response:
     """The print version's content as a tagged PDF (``ehoks.web.pdf``), an audited read."""
-    loaded = await run_in_threadpool(load_hoks, request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = await run_in_threadpool(load_hoks, request, state, ctx, actor, oppija_oid, hoks_id)
     context = hoks_context(request, state, actor, loaded, "tulosta", generated=now_utc())
     html = render(request, "virkailija/hoks/pdf.html", context)
     # Laying out a long plan takes a CPU-bound moment: off the event loop.

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 
 from ehoks.access.actor import OfficialActor
-from ehoks.api.deps import AppState
-from ehoks.audit.trail import AuditTrail
+from ehoks.context import UseCase
+from ehoks.context.request import AppState
 from ehoks.oppija.service import OwnPlan
 from ehoks.virkailija import plans
 from ehoks.virkailija.plans import OfficialPlan
@@ -54,16 +54,14 @@ class HoksPage:
 def load_hoks(
     request: Request,
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: OfficialActor,
     oppija_oid: str,
     hoks_id: int,
 ) -> HoksPage:
-    with state.read(trail) as session:
-        plan = plans.official_plan(
-            session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail)
-        )
-    return HoksPage(plan, view_of(request, state.deps.registries, as_own_plan(plan)))
+    with ctx.read() as session:
+        plan = plans.official_plan(session, actor, oppija_oid, hoks_id, ctx)
+    return HoksPage(plan, view_of(request, state.runtime.registries, as_own_plan(plan)))
 
 
 def hoks_context(

@@ -12,8 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ehoks.access.errors import NotPermitted
-from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context.request import State
+from ehoks.hoks import service as hoks_service
 from ehoks.virkailija import plans
 from ehoks.virkailija import service as virkailija_service
 from ehoks.virkailija.service import (
@@ -67,10 +69,10 @@ def confirm_delete(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
     """ "Haluatko varmasti poistaa HOKSin?": what is about to go, and the button."""
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     if not loaded.plan.actions.delete:
         raise NotPermitted(NO_DELETE_PRIVILEGE)
     return _confirmation(request, state, actor, loaded)
@@ -83,17 +85,19 @@ def delete(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> Response:
     try:
-        with state.write(trail) as session:
-            virkailija_service.shallow_delete(
-                session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail)
+        hoks_service.prepare_write(ctx, hoks_id)
+        ctx.write(
+            lambda session: virkailija_service.shallow_delete(
+                session, actor, oppija_oid, hoks_id, ctx
             )
+        )
     except OpiskeluoikeusNoLongerActive as exc:
         # Nothing was deleted (the transaction rolled back and the attempt was audited):
         # the confirmation again, saying why.
-        loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+        loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
         return _confirmation(
             request, state, actor, loaded, failed=True, status_code=exc.status_code
         )
@@ -125,9 +129,9 @@ def confirm_restore(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
-    loaded = load_hoks(request, state, trail, actor, oppija_oid, hoks_id)
+    loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     actions = loaded.plan.actions
     if not actions.superuser:
         raise NotPermitted()
@@ -142,9 +146,8 @@ def restore(
     oppija_oid: OppijaOid,
     hoks_id: HoksId,
     actor: Official,
-    state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> Response:
-    with state.write(trail) as session:
-        plans.restore(session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail))
+    hoks_service.prepare_write(ctx, hoks_id)
+    ctx.write(lambda session: plans.restore(session, actor, oppija_oid, hoks_id, ctx))
     return RedirectResponse(hoks_path(oppija_oid, hoks_id, "?palautettu=1"), status_code=303)

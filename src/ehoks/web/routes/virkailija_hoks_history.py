@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context.request import State
 from ehoks.enrichment.service import enrich
 from ehoks.limits import DB_INT_MAX
 from ehoks.virkailija import history
@@ -146,10 +147,10 @@ def versions(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
-    with state.read(trail) as session:
-        found = history.history(session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        found = history.history(session, actor, oppija_oid, hoks_id, ctx)
     context = official_context(
         request,
         state,
@@ -185,15 +186,13 @@ def diff(
     second: Versio,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
-    with state.read(trail) as session:
-        found = history.compare(
-            session, actor, oppija_oid, hoks_id, first, second, state.deps.with_trail(trail)
-        )
+    with ctx.read() as session:
+        found = history.compare(session, actor, oppija_oid, hoks_id, first, second, ctx)
     # Names of both versions' codes, outside the transaction (registry calls hold none open).
     lang = language_of(request)
-    registries = state.deps.registries
+    registries = state.runtime.registries
     groups = describe(
         found.old_document,
         found.new_document,

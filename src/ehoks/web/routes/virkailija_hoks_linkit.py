@@ -15,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
-from ehoks.api.deps import Official, State, Trail
 from ehoks.api.params import HoksId
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.hoks import service as hoks_service
 from ehoks.kernel.clock import now_utc
 from ehoks.tyopaikka import linkit
 from ehoks.web.routes.virkailija_hoks_common import OppijaOid, hoks_path
@@ -32,22 +33,22 @@ def send_link(
     oppija_oid: OppijaOid,
     hoks_id: HoksId,
     actor: Official,
-    state: State,
-    trail: Trail,
+    ctx: OfficialContext,
     osa: Annotated[str, Form(max_length=36)] = "",
     arvioija: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    deps = state.deps.with_trail(trail)
-    with state.write(trail) as session:
-        prepared = linkit.send(
+    hoks_service.prepare_write(ctx, hoks_id, study_right=False)
+    prepared = ctx.write(
+        lambda session: linkit.send(
             session,
             actor,
             oppija_oid,
             hoks_id,
-            deps,
+            ctx,
             module_id=osa,
             arvioija_id=arvioija,
             now=now_utc(),
         )
+    )
     tail = f"/opiskelusuunnitelma?linkki={prepared.recipient.vastaanottaja}{SENT_ANCHOR}"
     return RedirectResponse(hoks_path(oppija_oid, hoks_id, tail), status_code=303)

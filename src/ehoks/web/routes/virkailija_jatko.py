@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import OfficialActor
-from ehoks.api.deps import AppState, Official, State, Trail
 from ehoks.api.params import HoksId
-from ehoks.audit.trail import AuditTrail
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, State
 from ehoks.errors import BadRequest, RegistryUnavailable, ValidationFailed
-from ehoks.hoks.service.common import Deps
 from ehoks.jatko import service as jatko
 from ehoks.virkailija import plans
 from ehoks.virkailija.plans import OfficialPlan
@@ -53,11 +53,11 @@ def start_offer(state: AppState, actor: OfficialActor, plan: OfficialPlan) -> st
         return None
     try:
         candidates = jatko.writable_study_rights(
-            actor, plan.oppija_oid, plan.opiskeluoikeus_oid, state.deps
+            actor, plan.oppija_oid, plan.opiskeluoikeus_oid, state.runtime.context()
         )
     except RegistryUnavailable:
         return start_path(plan.oppija_oid, plan.hoks_id)
-    with state.read() as session:
+    with state.runtime.context().read() as session:
         candidates = jatko.without_hoks(session, candidates)
     return start_path(plan.oppija_oid, plan.hoks_id) if candidates else None
 
@@ -80,22 +80,21 @@ def choose_study_right(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> HTMLResponse:
     """The learner's study rights (in Koski) on which the official may start a new plan from
     this one: those that have no HOKS yet, at an institution where the official may write."""
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
+    with ctx.read() as session:
         row = plans.readable_hoks(
-            session, actor, oppija_oid, hoks_id, deps, details={"view": "jatka"}
+            session, actor, oppija_oid, hoks_id, ctx, details={"view": "jatka"}
         )
     candidates = jatko.writable_study_rights(
-        actor, row.hoks.oppija_oid, row.hoks.opiskeluoikeus_oid, deps
+        actor, row.hoks.oppija_oid, row.hoks.opiskeluoikeus_oid, ctx
     )
-    with state.read() as session:
+    with state.runtime.context().read() as session:
         candidates = jatko.without_hoks(session, candidates)
     lang = language_of(request)
-    registries = state.deps.registries
+    registries = state.runtime.registries
     rows = [
         {
             "tutkinto": text_in(oo.tutkinto_nimi, lang) or oo.oid,
@@ -126,22 +125,21 @@ def choose_study_right(
 
 def draft_for_form(
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: OfficialActor,
     hoks_id: int,
     opiskeluoikeus_oid: str,
 ) -> tuple[luonnos.Draft, lomake_jatko.Jatko]:
     """The create form's draft from the earlier plan, and where each of its items came from."""
-    deps = state.deps.with_trail(trail)
-    with forbidden_as(INSUFFICIENT), state.read(trail) as session:
-        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, deps)
-    built = jatko.build(prepared, deps)
+    with forbidden_as(INSUFFICIENT), ctx.read() as session:
+        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, ctx)
+    built = jatko.build(prepared, ctx)
     draft = luonnos.from_document(built.body, "post")
     return draft, lomake_jatko.from_meta(built.body, built.meta)
 
 
 def record_continuation(
-    session: Session, actor: OfficialActor, hoks_id: int, earlier_id: int, deps: Deps
+    session: Session, actor: OfficialActor, hoks_id: int, earlier_id: int, deps: UseCase
 ) -> None:
     """In the create's own transaction: a refusal undoes the create."""
     try:

@@ -2,7 +2,7 @@
 the edit form at ``/hoks/{oppija_oid}/{hoks_id}``.
 
 The form covers the whole data model (``web.lomake``). Saving goes through the officials' use
-cases (``ehoks.virkailija.service.create_hoks`` / ``update_hoks``), so the access policy, the
+cases (``ehoks.virkailija.service.prepare_create`` / ``update_hoks``), so the access policy, the
 audit trail and the API's own validation decide; each problem the validation reports is shown at
 its field in the page's language, with everything typed kept and nothing stored. Edits carry the
 version they started from: a save over a newer version is refused (``If-Match``) and the page
@@ -15,18 +15,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NotPermitted
-from ehoks.api.deps import AppState, Official, State, Trail
 from ehoks.api.params import HoksId
-from ehoks.audit.trail import AuditTrail
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, State
 from ehoks.errors import BadRequest, RegistryUnavailable, ValidationFailed
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import HoksVersionConflict, HoksVersionNotFound
 from ehoks.hoks.models import Hoks
 from ehoks.hoks.schemas import validate_hoks
-from ehoks.hoks.service.common import Deps, decide_on, etag
+from ehoks.hoks.service.common import decide_on, etag
+from ehoks.jatko.service import prepare_record
 from ehoks.kernel.oids import is_oppija_oid
 from ehoks.virkailija import service as virkailija
 from ehoks.web.lomake import jatko as lomake_jatko
@@ -75,7 +78,7 @@ def new_hoks(
     request: Request,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
     oppija: Annotated[str | None, Query(alias="oppija-oid", max_length=64)] = None,
     opiskeluoikeus: Annotated[str | None, Query(alias="opiskeluoikeus-oid", max_length=64)] = None,
     jatkaa: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
@@ -84,7 +87,7 @@ def new_hoks(
     study right ``opiskeluoikeus-oid``, each carried item marked with where it came from."""
     require_creator(actor)
     if jatkaa is not None:
-        draft, jatko = draft_for_form(state, trail, actor, jatkaa, opiskeluoikeus or "")
+        draft, jatko = draft_for_form(state, ctx, actor, jatkaa, opiskeluoikeus or "")
         lomake = Lomake("post", draft, NEW, load_koodit(request, state, "post"), jatko=jatko)
         return render(request, state, actor, lomake)
     draft = luonnos.empty(variant="post")
@@ -96,7 +99,7 @@ def new_hoks(
 
 @router.post(NEW, response_class=HTMLResponse)
 def create_hoks(
-    request: Request, posted: Posted, actor: Official, state: State, trail: Trail
+    request: Request, posted: Posted, actor: Official, state: State, ctx: OfficialContext
 ) -> Response:
     require_creator(actor)
     draft = luonnos.from_form(posted, "post")
@@ -106,7 +109,7 @@ def create_hoks(
         return render(request, state, actor, lomake)
     body = luonnos.to_document(draft, "post", latest_versio=lomake.koodit.latest_versions())
     try:
-        written = _create(state, trail, actor, body, jatko.hoks_id if jatko else None)
+        written = _create(state, ctx, actor, body, jatko.hoks_id if jatko else None)
     except ValidationFailed as exc:
         lomake.virheet = place_all(exc.problems, "post")
         return render(request, state, actor, lomake, 400)
@@ -124,7 +127,7 @@ def create_hoks(
 
 def _create(
     state: AppState,
-    trail: AuditTrail,
+    ctx: UseCase,
     actor: OfficialActor,
     body: dict[str, Any],
     jatkaa: int | None,
@@ -134,20 +137,25 @@ def _create(
         # The learner names the API's path; without a valid one every other problem is still
         # reported at once, by the same validation.
         validate_hoks(body, method="post", virkailija=True)
-    deps = state.deps.with_trail(trail)
-    with state.write(trail) as session:
-        written = virkailija.create_hoks(session, actor, str(oppija), body, deps)
+    prepared = virkailija.prepare_create(actor, str(oppija), body, ctx)
+    if jatkaa is not None:
+        prepare_record(ctx, jatkaa, prepared.document["oppija-oid"])
+
+    def apply(session: Session) -> hoks_service.Written:
+        written = virkailija.apply_create(session, actor, prepared, ctx)
         if jatkaa is not None:
             # Started from an earlier plan: which one it continues, in the same transaction.
-            record_continuation(session, actor, written.hoks_id, jatkaa, deps)
+            record_continuation(session, actor, written.hoks_id, jatkaa, ctx)
         return written
+
+    return ctx.write(apply)
 
 
 # Editing.
 
 
 def _editable(
-    session: Any, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: Deps
+    session: Any, actor: OfficialActor, oppija_oid: str, hoks_id: int, deps: UseCase
 ) -> tuple[Hoks, dict[str, Any]]:
     """The HOKS (an audited read) if the official may also change it."""
     hoks, view = virkailija.get_hoks(session, actor, oppija_oid, hoks_id, deps)
@@ -158,7 +166,7 @@ def _editable(
 
 def _oppija_nimi(state: AppState, oppija_oid: str) -> str | None:
     try:
-        henkilo = state.deps.registries.onr.get_henkilo(oppija_oid)
+        henkilo = state.runtime.registries.onr.get_henkilo(oppija_oid)
     except RegistryUnavailable:
         return None
     return henkilo.nimi if henkilo is not None else None
@@ -189,11 +197,11 @@ def edit_hoks(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
     tallennettu: Annotated[str | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
-    with state.read(trail) as session:
-        hoks, view = _editable(session, actor, oppija_oid, hoks_id, state.deps.with_trail(trail))
+    with ctx.read() as session:
+        hoks, view = _editable(session, actor, oppija_oid, hoks_id, ctx)
     if not hoks.manuaalisyotto:
         return _locked(request, state, actor, oppija_oid, hoks_id, posted=False)
     lomake = Lomake(
@@ -218,11 +226,10 @@ def save_hoks(
     hoks_id: HoksId,
     actor: Official,
     state: State,
-    trail: Trail,
+    ctx: OfficialContext,
 ) -> Response:
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
-        hoks, view = _editable(session, actor, oppija_oid, hoks_id, deps)
+    with ctx.read() as session:
+        hoks, view = _editable(session, actor, oppija_oid, hoks_id, ctx)
     if not hoks.manuaalisyotto:
         return _locked(request, state, actor, oppija_oid, hoks_id, posted=True)
     draft = luonnos.from_form(posted, "put")
@@ -243,19 +250,21 @@ def save_hoks(
         return render(request, state, actor, lomake)
     body = put_body(draft, view, hoks_id, lomake.koodit)
     try:
-        with state.write(trail) as session:
-            virkailija.update_hoks(
+        hoks_service.prepare_write(ctx, hoks_id, body)
+        ctx.write(
+            lambda session: virkailija.update_hoks(
                 session,
                 actor,
                 oppija_oid,
                 hoks_id,
                 body,
-                deps,
+                ctx,
                 method="put",
                 if_match=etag(base or 0),
             )
+        )
     except HoksVersionConflict:
-        return _conflict(request, state, trail, actor, lomake)
+        return _conflict(request, state, ctx, actor, lomake)
     except ValidationFailed as exc:
         lomake.virheet = place_all(exc.problems, "put")
         return render(request, state, actor, lomake, 400)
@@ -272,18 +281,17 @@ def _version(value: str | None) -> int | None:
 
 
 def _conflict(
-    request: Request, state: AppState, trail: AuditTrail, actor: OfficialActor, lomake: Lomake
+    request: Request, state: AppState, ctx: UseCase, actor: OfficialActor, lomake: Lomake
 ) -> HTMLResponse:
     """Someone saved first: what changed since the version the official started from, and the
     form again with their values, now over the newest version."""
     assert lomake.oppija_oid is not None
     assert lomake.hoks_id is not None
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
-        hoks, current = virkailija.get_hoks(session, actor, lomake.oppija_oid, lomake.hoks_id, deps)
+    with ctx.read() as session:
+        hoks, current = virkailija.get_hoks(session, actor, lomake.oppija_oid, lomake.hoks_id, ctx)
         try:
             before = (
-                hoks_service.get_version(session, actor, hoks.id, lomake.pohjaversio, deps)
+                hoks_service.get_version(session, actor, hoks.id, lomake.pohjaversio, ctx)
                 if lomake.pohjaversio
                 else None
             )

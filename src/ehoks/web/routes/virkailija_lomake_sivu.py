@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from ehoks.access.actor import OfficialActor
 from ehoks.access.errors import NotPermitted
 from ehoks.access.policy import is_superuser
-from ehoks.api.deps import AppState
+from ehoks.context.request import AppState
 from ehoks.errors import BadRequest, RegistryUnavailable
 from ehoks.hoks.service.documents import KEPT_ON_PUT
 from ehoks.kernel.clock import today_in_finland
@@ -70,7 +70,10 @@ class Lomake:
 
 def load_koodit(request: Request, state: AppState, variant: Variant) -> koodit.Koodit:
     return koodit.load(
-        state.deps.registries, kentat.koodistot(variant), language_of(request), today_in_finland()
+        state.runtime.registries,
+        kentat.koodistot(variant),
+        language_of(request),
+        today_in_finland(),
     )
 
 
@@ -147,7 +150,7 @@ def organisation_names(state: AppState, lang: str) -> Callable[[str], str | None
     def name(oid: str) -> str | None:
         if oid not in known:
             try:
-                organisaatio = state.deps.registries.organisaatio.get_organisaatio(oid)
+                organisaatio = state.runtime.registries.organisaatio.get_organisaatio(oid)
             except RegistryUnavailable:
                 organisaatio = None
             known[oid] = text_in(organisaatio.nimi, lang) or None if organisaatio else None

@@ -18,7 +18,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from ehoks.access.actor import OfficialActor
-from ehoks.api.deps import AppState, Official, State, Trail
+from ehoks.auth.people import Official, OfficialContext
+from ehoks.context.request import AppState, State
 from ehoks.errors import NotFound
 from ehoks.raportit import csv
 from ehoks.raportit import service as raportit
@@ -103,17 +104,16 @@ def raportit_page(request: Request, actor: Official, state: State) -> HTMLRespon
 
 @router.get(BASE + "/{raportti}", response_class=HTMLResponse)
 def raportti_page(
-    request: Request, raportti: str, actor: Official, state: State, trail: Trail
+    request: Request, raportti: str, actor: Official, ctx: OfficialContext, state: State
 ) -> HTMLResponse:
     haku = parse(request, state, actor, _known(raportti))
     context = _context(request, state, actor, haku)
     if haku.query is None:
         status = 400 if haku.errors else 200
         return page(request, context["kuvaus"].template, context, status_code=status)
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
+    with ctx.read() as session:
         result = raportit.report_page(
-            session, actor, deps, haku.query, sivu=haku.sivu, koko=haku.koko
+            session, actor, ctx, haku.query, sivu=haku.sivu, koko=haku.koko
         )
     context.update(result=result, pages=page_numbers(result.sivu, result.sivuja))
     return page(request, context["kuvaus"].template, context)
@@ -121,7 +121,7 @@ def raportti_page(
 
 @router.get(BASE + "/{raportti}/csv", response_model=None)
 def raportti_csv(
-    request: Request, raportti: str, actor: Official, state: State, trail: Trail
+    request: Request, raportti: str, actor: Official, ctx: OfficialContext, state: State
 ) -> Response:
     """The report's every row (with the page's filters and order) as a streamed CSV file."""
     haku = parse(request, state, actor, _known(raportti))
@@ -129,9 +129,8 @@ def raportti_csv(
         # Nothing to export: the page says why (no organisation chosen, or a filter's error).
         context = _context(request, state, actor, haku)
         return page(request, context["kuvaus"].template, context, status_code=400)
-    deps = state.deps.with_trail(trail)
-    with state.read(trail) as session:
-        export = raportit.start_export(session, actor, deps, haku.query)
+    with ctx.read() as session:
+        export = raportit.start_export(session, actor, ctx, haku.query)
     muotoilu = Muotoilu(
         language_of(request), lambda message: gettext(request, message), export.nimet
     )
@@ -151,7 +150,7 @@ def _batches(
 ) -> Iterator[list[list[csv.Cell]]]:
     """Rows a batch at a time, read in a transaction of their own once the response starts
     (the export was authorised and audited before it)."""
-    with state.read() as session:
+    with state.runtime.context().read() as session:
         for rows in raportit.export_rows(session, export):
             yield cells(export.query.raportti, rows, muotoilu)
 

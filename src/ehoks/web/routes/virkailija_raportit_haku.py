@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from ehoks.access.actor import OfficialActor
-from ehoks.api.deps import AppState
+from ehoks.context.request import AppState
 from ehoks.errors import BadRequest
 from ehoks.kernel.oids import is_organisaatio_oid
 from ehoks.raportit.schemas import (
