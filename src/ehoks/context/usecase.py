@@ -1,6 +1,7 @@
 """One use case's context, built once by each entrypoint — the JSON API, the HTML views, the
 CLI and the job worker — and passed to the services: who acts, with which settings, clock and
-registries, the audit trail, the outbox, and the one transaction frame they all run in.
+registries, the audit trail, and the one transaction frame they all run in. Mail and other
+jobs go to the outbox in the apply transaction (``mail.outbox.enqueue_mail``).
 
 ``Runtime`` is what a process shares (built at its composition root); ``Runtime.context``
 makes a ``UseCase`` for one request, command or job.
@@ -41,13 +42,6 @@ T = TypeVar("T")
 MAX_APPLY_RUNS = 8
 
 
-class Outbox(Protocol):
-    """Where a use case leaves work for the job worker (mail, later feedback): rows written in
-    the apply transaction, delivered after it commits (``ehoks.outbox``)."""
-
-    def enqueue(self, session: Session, kind: str, payload: dict[str, Any]) -> None: ...
-
-
 class ReadAudit(Protocol):
     """Appends read events durably before the answer is sent (``audit.appender``)."""
 
@@ -66,7 +60,6 @@ class Runtime:
     # transaction of their own (the CLI, where nothing runs alongside).
     read_audit: ReadAudit | None = None
     clock: Clock = field(default_factory=SystemClock)
-    outbox: Outbox | None = None
 
     def context(self, actor: Actor | None = None, trail: AuditTrail | None = None) -> UseCase:
         """The context of one request, command or job."""
@@ -82,7 +75,6 @@ def build_runtime(
     read_audit: ReadAudit | None = None,
     write_sessions: sessionmaker[Session] | None = None,
     clock: Clock | None = None,
-    outbox: Outbox | None = None,
 ) -> Runtime:
     """The runtime of a composition root (``create_app``, the CLI, a job) on ``engine``."""
     return Runtime(
@@ -92,7 +84,6 @@ def build_runtime(
         read_sessions=read_only_session_factory(engine),
         read_audit=read_audit,
         clock=clock or SystemClock(),
-        outbox=outbox,
     )
 
 
@@ -112,10 +103,6 @@ class UseCase:
     @property
     def clock(self) -> Clock:
         return self.runtime.clock
-
-    @property
-    def outbox(self) -> Outbox | None:
-        return self.runtime.outbox
 
     # The transaction frame. Every surface runs its work through these two, so that the audit
     # flush, the auditing of failures, and commit or rollback live here only.
