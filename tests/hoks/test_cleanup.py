@@ -508,10 +508,10 @@ def test_a_hoks_written_while_koski_is_asked_is_left_for_the_next_run(db, deps, 
                 hoks_service.patch(other, SYSTEM, hoks_id, {"id": hoks_id, "versio": 2}, deps)
             return self.real.get_opiskeluoikeus(oid)
 
-    registries = dataclasses.replace(
-        deps.registries, koski=WriteMeanwhile(deps.registries.koski, ())
-    )
-    result = _run_students(db, dataclasses.replace(deps, registries=registries))
+    registries = deps.runtime.registries
+    meanwhile = dataclasses.replace(registries, koski=WriteMeanwhile(registries.koski, ()))
+    runtime = dataclasses.replace(deps.runtime, registries=meanwhile)
+    result = _run_students(db, runtime.context(deps.actor, deps.trail))
 
     assert (result.selected, result.cleared, result.touched) == (1, [], [])
     after = _hoks(db, hoks_id)
