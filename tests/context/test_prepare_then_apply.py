@@ -16,13 +16,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from ehoks.access.actor import OfficialActor, grants_from_roles
 from ehoks.context.registries import Unprepared
+from ehoks.db import make_session_factory
 from ehoks.main import create_app
+from ehoks.outbox.models import OutboxJob
 from ehoks.registries import Registries, build_registries
+from ehoks.tyopaikka.models import LinkkiLahetys
 from tests.conftest import API
 from tests.factories import OPH, hoks_body, tyopaikkajakso
 from tests.sessions import BASE_URL, login
@@ -297,3 +300,36 @@ def test_assessor_writes_ask_before_their_transaction(client, clients, world, lo
     assert removed.status_code == 204, removed.text
     _asked_outside_only(log, "organisaatio.ancestors_and_self")
     assert _reruns_of(caplog) == []
+
+
+def test_the_workplace_link_asks_before_its_one_transaction(
+    client, headers, db, settings, world, log, caplog
+):
+    """Sending the workplace link: the registries are asked before it, and the challenge, the
+    outbox's mail and the record of sending are written together in the one apply transaction."""
+    oppija, oo = world.add_oppija("linkki")
+    created = client.post(f"{API}/hoks", json=hoks_body(oppija, oo), headers=headers)
+    assert created.status_code == 200, created.text
+    hoks_id = created.json()["meta"]["id"]
+    data = client.get(f"{API}/hoks/{hoks_id}", headers=headers).json()["data"]
+    period = data["hankittavat-ammat-tutkinnon-osat"][0]["osaamisen-hankkimistavat"][0]
+    official = OfficialActor(
+        "1.2.246.562.24.10000000011",
+        "Virkailija Vilma",
+        grants_from_roles([f"ROLE_APP_EHOKS_CRUD_{world.koulutustoimija_1}"]),
+    )
+    csrf = login(client, db, settings, official)["X-CSRF-Token"]
+    log.calls.clear()
+    sent = client.post(
+        f"/ehoks-virkailija-ui/oppija/{oppija}/hoks/{hoks_id}/linkki",
+        data={"osa": period["module-id"], "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    _asked_outside_only(log, "organisaatio.ancestors_and_self")
+    assert _reruns_of(caplog) == []
+    with make_session_factory(db)() as session:
+        jobs = session.scalars(select(OutboxJob)).all()
+        records = session.scalars(select(LinkkiLahetys)).all()
+    assert [(job.kind, job.payload["to"]) for job in jobs] == [("mail", "olli@example.org")]
+    assert [(row.hoks_id, row.module_id) for row in records] == [(hoks_id, period["module-id"])]
