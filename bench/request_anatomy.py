@@ -191,8 +191,9 @@ def main() -> int:
     from ehoks.hoks import service as hoks_service
     from ehoks.hoks.identity import assign_module_ids
     from ehoks.hoks.schemas import validate_hoks
-    from ehoks.hoks.service.common import full_view, today_in_finland
+    from ehoks.hoks.service.common import full_view
     from ehoks.hoks.service.creation import request_hash
+    from ehoks.kernel.clock import today_in_finland
     from ehoks.main import create_app
 
     database = Database(args.database_url, args.database_name)
