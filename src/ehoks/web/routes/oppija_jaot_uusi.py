@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ehoks.access.actor import StudentActor
 from ehoks.auth.people import Student, StudentContext
 from ehoks.context import UseCase
-from ehoks.context.request import AppState, State
+from ehoks.context.request import State
 from ehoks.errors import BadRequest
 from ehoks.kernel.clock import today_in_finland
 from ehoks.mail.errors import InvalidEmailAddress
@@ -159,15 +159,13 @@ def create_share(
             "voimassaolo-loppu": values["loppu"].isoformat(),
             "vastaanottaja": recipient_body(values),
         }
-        _store(state, ctx, checked, lang, "share", actor, body)
+        _store(ctx, checked, lang, "share", actor, body)
         if checked.ok:
             return RedirectResponse(plan_path(eid, f"/jaot/{checked.values['id']}?luotu=1"), 303)
-    status_code = 503 if "_mail" in checked.errors else 400
-    return _share_form(request, plan, actor, part, rows, form, checked.errors, status_code)
+    return _share_form(request, plan, actor, part, rows, form, checked.errors, 400)
 
 
 def _store(
-    state: AppState,
     ctx: UseCase,
     checked: Checked,
     lang: str,
@@ -258,9 +256,8 @@ def create_consent(
             "voimassaolo-alku": values["alku"].isoformat(),
             "voimassaolo-loppu": values["loppu"].isoformat(),
         }
-        _store(state, ctx, checked, lang, "consent", actor, body)
+        _store(ctx, checked, lang, "consent", actor, body)
         if checked.ok:
             target = plan_path(eid, f"/suostumukset/{checked.values['id']}?luotu=1")
             return RedirectResponse(target, 303)
-    status_code = 503 if "_mail" in checked.errors else 400
-    return _consent_form(request, plan, actor, form, chosen, checked.errors, status_code)
+    return _consent_form(request, plan, actor, form, chosen, checked.errors, 400)
