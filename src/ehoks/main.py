@@ -104,6 +104,7 @@ def create_app(
             engine,
             registries=registries,
             read_audit=read_audit,
+            write_audit=read_audit if read_audit.chains_staged else None,
             write_sessions=write_sessions,
         ),
         engine=engine,
@@ -142,10 +143,11 @@ def _read_audit(
     engine: Engine, write_sessions: sessionmaker[Session], impatient: sessionmaker[Session]
 ) -> BatchAppender:
     """On a SQLite file, reads' audit events give way to a writer holding the lock (into the
-    spool beside the database) instead of waiting for it; elsewhere they append directly."""
+    spool beside the database) instead of waiting for it; elsewhere they append directly. On
+    PostgreSQL the appender also chains the events writes stage (``audit.staging``)."""
     path = spool_path(engine)
     if path is None:
-        return BatchAppender(write_sessions)
+        return BatchAppender(write_sessions, chains_staged=engine.dialect.name == "postgresql")
     return BatchAppender(impatient, spool=AuditSpool(path))
 
 

@@ -5,8 +5,13 @@ one chain at a few hundred appends a second (docs/performance.md). A read has no
 to commit with its event, so reads hand their events to this appender, whose thread appends
 everything queued meanwhile in one transaction. Each caller still waits until its events are
 committed and gets the failure if the batch failed, so a read is never answered without its
-audit event. Writes keep appending in their own transaction (the change and its event commit
-together). One appender per process; its thread starts on first use.
+audit event. One appender per process; its thread starts on first use.
+
+On PostgreSQL the same transaction also chains what writes have staged (``audit.staging``):
+a write commits its change and its events together without the chain lock, then waits here
+(``wait_chained``) until a chain transaction has moved them, many writes' at a time. The
+thread also sweeps every ``SWEEP_SECONDS`` for events staged by a process that stopped before
+they were chained.
 
 On SQLite the appender is given a spool (``audit.spool``): when a writer holds the database's
 write lock for more than a moment, the batch is committed to the spool instead, the readers are
@@ -26,6 +31,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ehoks.audit import staging
 from ehoks.audit.service import AuditRecord, append
 from ehoks.audit.spool import AuditSpool
 from ehoks.db import is_lock_timeout
@@ -38,6 +44,8 @@ MAX_BATCH_EVENTS = 500
 # Spooled batches moved into the chain per transaction.
 MAX_MOVED_BATCHES = 200
 RETRY_SECONDS = 0.5
+# How often an idle appender that chains staged events looks for some left behind.
+SWEEP_SECONDS = 5.0
 
 
 @dataclass
@@ -49,13 +57,21 @@ class _Pending:
 
 class BatchAppender:
     def __init__(
-        self, session_factory: sessionmaker[Session], *, spool: AuditSpool | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        spool: AuditSpool | None = None,
+        chains_staged: bool = False,
     ) -> None:
         """``session_factory``: write sessions for the chain. With a ``spool`` they must give
         way quickly (``db.impatient_session_factory``), since a lock timeout is what sends a
-        batch to the spool."""
+        batch to the spool. ``chains_staged``: every batch also chains the writes' staged
+        events (PostgreSQL; not with a spool)."""
+        if chains_staged and spool is not None:
+            raise ValueError("staged events are chained on PostgreSQL, spools are for SQLite")
         self._sessions = session_factory
         self._spool = spool
+        self.chains_staged = chains_staged
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._start_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -78,12 +94,24 @@ class BatchAppender:
         if pending.error is not None:
             raise pending.error
 
+    def wait_chained(self) -> None:
+        """Return once every event staged before the call is in the chain (a write's, after
+        its commit), or raise what made the chain transaction fail."""
+        self._ensure_thread()
+        pending = _Pending(())
+        self._queue.put(pending)
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+
     def close(self) -> None:
         with self._start_lock:
             thread, self._thread = self._thread, None
         if thread is not None:
             self._queue.put(None)
             thread.join(timeout=10)
+        if self.chains_staged:
+            self._sweep()
         if self._spool is not None:
             if self._spooled:
                 self._move_spooled()
@@ -100,9 +128,12 @@ class BatchAppender:
     def _run(self) -> None:
         while True:
             try:
-                first = self._queue.get(timeout=RETRY_SECONDS if self._spooled else None)
+                first = self._queue.get(timeout=self._idle_timeout())
             except queue.Empty:
-                self._move_spooled()
+                if self.chains_staged:
+                    self._sweep()
+                else:
+                    self._move_spooled()
                 continue
             if first is None:
                 return
@@ -112,6 +143,11 @@ class BatchAppender:
                 self._move_spooled()
             if stop:
                 return
+
+    def _idle_timeout(self) -> float | None:
+        if self.chains_staged:
+            return SWEEP_SECONDS
+        return RETRY_SECONDS if self._spooled else None
 
     def _gather(self, first: _Pending) -> tuple[list[_Pending], bool]:
         batch = [first]
@@ -135,8 +171,11 @@ class BatchAppender:
                 self._spooled = True
                 return
             try:
-                with self._sessions.begin() as session:
-                    append(session, records)
+                if self.chains_staged:
+                    self._chain(records)
+                else:
+                    with self._sessions.begin() as session:
+                        append(session, records)
             except OperationalError as exc:
                 if self._spool is None or not is_lock_timeout(exc):
                     raise
@@ -150,6 +189,24 @@ class BatchAppender:
         finally:
             for pending in batch:
                 pending.done.set()
+
+    def _chain(self, records: list[AuditRecord]) -> None:
+        """The reads' ``records`` and everything staged, in as few chain transactions as the
+        backlog needs (usually one)."""
+        with self._sessions.begin() as session:
+            moved = staging.chain(session, records)
+        if moved == staging.MAX_CHAINED:
+            staging.chain_all(self._sessions)
+
+    def _sweep(self) -> None:
+        """Chain events left staged (their writer stopped before they were chained)."""
+        try:
+            with self._sessions.begin() as session:
+                if not staging.any_staged(session):
+                    return
+            self._chain([])
+        except Exception as exc:  # tried again at the next batch or sweep
+            log.warning("could not chain staged audit events: %s", describe_error(exc))
 
     def _move_spooled(self) -> None:
         """Move what the spool holds into the chain, while the write lock is free."""

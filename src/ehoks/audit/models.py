@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import JSON, BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ehoks.db import Base, JsonDocument, UtcDateTime
@@ -46,3 +46,18 @@ class AuditSpoolMark(Base):
 
     spool_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditStaged(Base):
+    """A write's audit events, committed in the write's own transaction and moved into the
+    chain moments later by the appender (``audit.appender``), many writes in one chain
+    transaction. The change and its events are durable together at the write's commit; only
+    their place in the chain comes after, so writes never queue on the chain lock. A row lives
+    here from its write's commit until the next chain transaction (of any process)."""
+
+    __tablename__ = "audit_staged"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    # The ``AuditRecord`` as JSON (``audit.staging``), hashed only when chained. Plain JSON, not
+    # jsonb: written and read back once, never queried, so PostgreSQL need not parse it.
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)

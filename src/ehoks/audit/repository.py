@@ -5,17 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import JSON, Row, Table, and_, bindparam, insert, not_, select, text
+from sqlalchemy import (
+    JSON,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    not_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from ehoks.audit.models import AuditEvent
+from ehoks.audit.models import AuditEvent, AuditStaged
 
 # The ``details`` key naming the organisation whose relation to the learner grounds an access
 # (the oppilaitos of the study right of a ``current-provider`` read).
 BASIS_ORGANISATION = "peruste-organisaatio-oid"
 
 _TABLE = cast(Table, AuditEvent.__table__)
+_STAGED = cast(Table, AuditStaged.__table__)
 AnyRow = Row[*tuple[Any, ...]]
 
 # Key of the transaction-level advisory lock that serialises appends on PostgreSQL: a fixed
@@ -63,6 +76,27 @@ class AuditRepository:
             for row in rows
         ]
         self.session.execute(_INSERT, parameters)
+
+    # Staged events of writes (``audit.staging``)
+
+    def stage(self, documents: Sequence[dict[str, Any]]) -> None:
+        """One statement (executemany) for all of them."""
+        self.session.execute(insert(_STAGED), [{"record": document} for document in documents])
+
+    def staged(self, limit: int) -> Sequence[AnyRow]:
+        """The oldest ``limit`` staged events (id, record), in staging order."""
+        return self.session.execute(
+            select(_STAGED.c.id, _STAGED.c.record).order_by(_STAGED.c.id).limit(limit)
+        ).all()
+
+    def any_staged(self) -> bool:
+        return self.session.execute(select(_STAGED.c.id).limit(1)).first() is not None
+
+    def count_staged(self) -> int:
+        return int(self.session.execute(select(func.count()).select_from(_STAGED)).scalar_one())
+
+    def unstage(self, ids: Sequence[int]) -> None:
+        self.session.execute(delete(_STAGED).where(_STAGED.c.id.in_(ids)))
 
     def events_after(self, after_seq: int, limit: int, columns: Sequence[str]) -> Sequence[AnyRow]:
         """``columns`` of the events after ``after_seq``, in seq order: keyset pagination, so

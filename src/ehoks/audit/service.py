@@ -189,6 +189,11 @@ def append(session: Session, records: Sequence[AuditRecord]) -> None:
         return
     repository = AuditRepository(session)
     repository.lock_chain()
+    append_locked(repository, records)
+
+
+def append_locked(repository: AuditRepository, records: Sequence[AuditRecord]) -> None:
+    """``append`` once the chain lock is held (``audit.staging`` takes it for more)."""
     seq, prev_hash = repository.head() or (0, GENESIS_HASH)
     rows = []
     for record in records:

@@ -23,6 +23,7 @@ from ehoks.access.facts import StoredHoks
 from ehoks.access.policy import Access
 from ehoks.audit.repository import BASIS_ORGANISATION
 from ehoks.audit.service import AuditRecord, append
+from ehoks.audit.staging import stage
 from ehoks.audit.trail import AuditTrail, as_failed
 from ehoks.config import Settings
 from ehoks.context.registries import RegistryMemo, Unprepared, remembering
@@ -47,6 +48,14 @@ class ReadAudit(Protocol):
 
     def append(self, records: list[AuditRecord]) -> None: ...
 
+    def close(self) -> None: ...
+
+
+class WriteAudit(Protocol):
+    """Chains the events writes have staged (``audit.staging``; PostgreSQL)."""
+
+    def wait_chained(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -59,6 +68,10 @@ class Runtime:
     # Reads' audit events, grouped with other requests' (the API); None appends them in a
     # transaction of their own (the CLI, where nothing runs alongside).
     read_audit: ReadAudit | None = None
+    # Writes stage their events and this chains them, many writes' in one chain transaction
+    # (PostgreSQL, the API); None appends them in the write's own transaction, under the chain
+    # lock (SQLite, where writers are one at a time anyway; the CLI).
+    write_audit: WriteAudit | None = None
     clock: Clock = field(default_factory=SystemClock)
 
     def context(self, actor: Actor | None = None, trail: AuditTrail | None = None) -> UseCase:
@@ -73,6 +86,7 @@ def build_runtime(
     *,
     registries: Registries | None = None,
     read_audit: ReadAudit | None = None,
+    write_audit: WriteAudit | None = None,
     write_sessions: sessionmaker[Session] | None = None,
     clock: Clock | None = None,
 ) -> Runtime:
@@ -83,6 +97,7 @@ def build_runtime(
         write_sessions=write_sessions or make_session_factory(engine),
         read_sessions=read_only_session_factory(engine),
         read_audit=read_audit,
+        write_audit=write_audit,
         clock=clock or SystemClock(),
     )
 
@@ -129,8 +144,9 @@ class UseCase:
 
     def write(self, apply: Callable[[Session], T]) -> T:
         """Run ``apply`` in one write transaction: it commits when ``apply`` returns, else
-        rolls back. The audit events are appended last, in the same transaction, so a change
-        is never stored without its event nor an event without its change.
+        rolls back. The audit events are written last, in the same transaction, so a change
+        is never stored without its event nor an event without its change: appended to the
+        chain, or staged and chained right after the commit (``audit.staging``).
 
         Registries answer only what the use case asked before (``context.registries``): a
         question the prepare phase missed rolls the transaction back, is answered outside it,
@@ -139,7 +155,7 @@ class UseCase:
         earlier = self.trail.discard() if self.trail is not None else []
         for _run in range(MAX_APPLY_RUNS):
             try:
-                return self._apply_once(apply, earlier)
+                result, staged = self._apply_once(apply, earlier)
             except Unprepared as missing:
                 # Only the port and method: the arguments are OIDs (personal data).
                 log.info(
@@ -148,23 +164,44 @@ class UseCase:
                 )
                 self._discard_attempt()
                 self._fetch_outside(missing, earlier)
+                continue
             except Exception as exc:
                 self._audit_failure(earlier, exc)
                 raise
+            if staged and self.runtime.write_audit is not None:
+                self._wait_chained(self.runtime.write_audit)
+            return result
         raise RuntimeError(f"a write asked the registries {MAX_APPLY_RUNS} times unprepared")
 
-    def _apply_once(self, apply: Callable[[Session], T], earlier: list[AuditRecord]) -> T:
+    def _apply_once(
+        self, apply: Callable[[Session], T], earlier: list[AuditRecord]
+    ) -> tuple[T, bool]:
+        """``apply``'s result, and whether audit events were staged rather than appended."""
         self._memo.sealed = True
         try:
             with self.runtime.write_sessions.begin() as session:
                 result = apply(session)
-                if earlier:
-                    append(session, earlier)
-                if self.trail is not None and self.trail.has_records:
-                    self.trail.flush(session)
-                return result
+                events = [*earlier, *(self.trail.pending if self.trail is not None else [])]
+                staged = bool(events) and self.runtime.write_audit is not None
+                if staged:
+                    stage(session, events)
+                else:
+                    append(session, events)
+                # Only now: should the audit write fail, the failure is audited with them.
+                self._discard_attempt()
+                return result, staged
         finally:
             self._memo.sealed = False
+
+    @staticmethod
+    def _wait_chained(write_audit: WriteAudit) -> None:
+        """The change and its events are committed; wait until the events are in the chain
+        too. A failure here is not the request's: its events stay staged, durable, and the
+        next chain transaction or sweep moves them."""
+        try:
+            write_audit.wait_chained()
+        except Exception as exc:
+            log.warning("staged audit events wait for the next chain: %s", describe_error(exc))
 
     def _discard_attempt(self) -> None:
         if self.trail is not None:
