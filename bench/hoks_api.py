@@ -54,9 +54,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent clients (M)")
     parser.add_argument("--workers", type=int, default=2, help="ehoks serve --workers (W)")
     parser.add_argument(
-        "--server", default="uvicorn", help="ehoks serve --server: uvicorn or granian"
-    )
-    parser.add_argument(
         "--instances",
         type=int,
         nargs="+",
@@ -230,7 +227,7 @@ def main() -> int:
             run_cli(env, "registry", "import", str(work / "registry"))
             print(f"database ready (upgrade + registry import) in"
                   f" {time.perf_counter() - started:.1f} s")  # fmt: skip
-            servers = instances.Servers(env, n, args.workers, work, args.server)
+            servers = instances.Servers(env, n, args.workers, work)
             servers.start()
             watch = procstats.ServerWatch(servers.pids).start()
             token = servers.token()

@@ -20,12 +20,8 @@ from service import Server
 class Servers:
     """N ``ehoks serve`` processes with W workers each, on ports of their own."""
 
-    def __init__(
-        self, env: dict[str, str], instances: int, workers: int, work: Path, server: str
-    ) -> None:
-        self.servers = [
-            Server(env, workers, work / f"server-{i}.log", server) for i in range(instances)
-        ]
+    def __init__(self, env: dict[str, str], instances: int, workers: int, work: Path) -> None:
+        self.servers = [Server(env, workers, work / f"server-{i}.log") for i in range(instances)]
 
     def start(self) -> None:
         for server in self.servers:

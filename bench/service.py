@@ -134,11 +134,8 @@ def free_port() -> int:
 class Server:
     """``ehoks serve`` in its own process group, so stopping it stops every worker."""
 
-    def __init__(
-        self, env: dict[str, str], workers: int, log_path: Path, server: str = "uvicorn"
-    ) -> None:
+    def __init__(self, env: dict[str, str], workers: int, log_path: Path) -> None:
         self.env = env
-        self.server = server
         self.workers = workers
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -150,8 +147,6 @@ class Server:
             ehoks_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
             "--workers", str(self.workers),
         ]  # fmt: skip
-        if self.server != "uvicorn":  # the default; older code has no --server
-            command += ["--server", self.server]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

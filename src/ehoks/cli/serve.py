@@ -24,11 +24,6 @@ def serve(
     with_worker: bool = typer.Option(
         False, "--with-worker", help="Run the outbox's job worker (mail) in this process too."
     ),
-    server: str = typer.Option(
-        "uvicorn",
-        help="HTTP server: uvicorn (default), or granian if installed (pip install granian;"
-        " measured in docs/performance.md)",
-    ),
 ) -> None:
     """Serve the API (uvicorn). Docs at /ehoks-virkailija-backend/doc.
 
@@ -36,8 +31,6 @@ def serve(
     --with-worker a job worker runs in this process while it serves (as `ehoks worker` does on
     its own), stopping with the server after the job in hand.
     """
-    if server not in ("uvicorn", "granian"):
-        raise typer.BadParameter("must be uvicorn or granian", param_hint="--server")
     settings = cli_context(ctx).settings
     served = settings.served_on(host, port)
     if served.public_url != settings.public_url:
@@ -48,9 +41,6 @@ def serve(
     context = cli_context(ctx)
     jobs = worker_thread(served, context.session_factory) if with_worker else nullcontext()
     with _mail_catcher(served), jobs, _signal_exits() if with_worker else nullcontext():
-        if server == "granian":
-            _granian(host, port, workers)
-            return
         uvicorn.run(
             "ehoks.asgi:create",
             factory=True,
@@ -60,26 +50,6 @@ def serve(
             log_level="info",
             access_log=False,
         )
-
-
-def _granian(host: str, port: int, workers: int) -> None:
-    """The same application under granian (a Rust HTTP server), for comparison."""
-    try:
-        # Optional: not a dependency of the service.
-        from granian import Granian  # type: ignore[import-not-found,unused-ignore]
-        from granian.constants import Interfaces  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as error:
-        typer.echo("error: granian is not installed (pip install granian)", err=True)
-        raise typer.Exit(1) from error
-    Granian(
-        "ehoks.asgi:create",
-        factory=True,
-        address=host,
-        port=port,
-        interface=Interfaces.ASGI,
-        workers=workers,
-        log_access=False,
-    ).serve()
 
 
 @contextmanager
