@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from enum import Enum
+from types import MappingProxyType
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from ehoks.audit.diff import changes, json_safe, soft_delete_changes, undo_delete_changes
+from ehoks.audit.diff import (
+    _json_safe,
+    changes,
+    json_safe,
+    soft_delete_changes,
+    undo_delete_changes,
+)
 
 
 def period(module_id: str, alku: str, loppu: str = "2025-06-01", **more):
@@ -164,3 +172,26 @@ def test_models_are_compared_by_their_wire_names():
     assert changes(old, new) == [
         {"path": "koodi-uri", "oldValue": "tutkinnonosat_1", "newValue": "tutkinnonosat_2"}
     ]
+
+
+class Taso(Enum):
+    YKSI = 1
+    AIKA = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [1, 2.5, -0.0, float("nan"), True, None, "ä"], "b": {"c": date(2024, 1, 1)}},
+        {"when": datetime(2024, 1, 1, 12, tzinfo=timezone(timedelta(hours=-5)))},
+        {"naive": datetime(2024, 1, 1, 12), "time": time(8, 30)},
+        {1: "an int key", "big": 2**80},
+        {"enum": Taso.YKSI, "enum-time": Taso.AIKA, "set": frozenset({"b", "a"})},
+        [Osa(module_id="m", koodi_uri="k", laajuus=Decimal("1.50"))],
+        MappingProxyType({"read": "only"}),
+    ],
+)
+def test_the_short_way_gives_what_the_walk_gives(value):
+    """``json_safe`` copies through orjson and falls back to the walk; both give the same."""
+    assert json_safe(value) == _json_safe(value)
+    assert repr(json_safe(value)) == repr(_json_safe(value))  # the same types too
