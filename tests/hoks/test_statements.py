@@ -19,11 +19,16 @@ from tests.conftest import API
 from tests.factories import OPH, hoks_body, koski_opiskeluoikeus
 
 # The request's own statements, by purpose. A create: the client's active check, the Koski
-# study right (with the learner's other study rights in the same statement), the learner from
-# ONR (the organisation path is cached), then the write transaction: INSERT hoks … ON CONFLICT
-# RETURNING id, the two projections (one executemany each), the learner and the study right
-# in the index (INSERT … ON CONFLICT each).
-CREATE = {"client": 1, "registry": 2, "write": 5}
+# study right (with the learner's other study rights and the learner's ONR person in the same
+# statement; the organisation path is cached), then the write transaction. On PostgreSQL that
+# is one statement (hoks.create_statement: WITH h AS (INSERT hoks … ON CONFLICT DO NOTHING
+# RETURNING id), the two projections, the learner and the study right in the index); on
+# SQLite five: INSERT hoks … ON CONFLICT RETURNING id, the two projections (one executemany
+# each), the learner and the study right in the index (INSERT … ON CONFLICT each).
+CREATE = {
+    "sqlite": {"client": 1, "registry": 1, "write": 5},
+    "postgresql": {"client": 1, "registry": 1, "write": 1},
+}
 # A read: the client's active check and the HOKS.
 GET = {"client": 1, "read": 1}
 # The audit. On SQLite a create appends in its own transaction: chain head and insert. On
@@ -69,7 +74,8 @@ def _kind(statement: str) -> str:
         return "client"
     if "REGISTRY_" in upper:
         return "registry"
-    return "write" if upper.startswith("INSERT") else "read"
+    # The create's one statement on PostgreSQL begins with its data-modifying CTEs.
+    return "write" if upper.startswith(("INSERT", "WITH H AS (INSERT")) else "read"
 
 
 def _by_kind(seen: list[str]) -> dict[str, int]:
@@ -94,7 +100,7 @@ def test_a_create_sends_a_fixed_small_number_of_statements(client, headers, worl
     with statements() as seen:
         response = client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers)
     assert response.status_code == 200, response.text
-    assert _by_kind(seen) == {**CREATE, **CREATE_AUDIT[db.dialect.name]}, seen
+    assert _by_kind(seen) == {**CREATE[db.dialect.name], **CREATE_AUDIT[db.dialect.name]}, seen
 
 
 def test_a_create_with_procured_training_writes_its_index_rows_in_one_statement(
@@ -117,7 +123,7 @@ def test_a_create_with_procured_training_writes_its_index_rows_in_one_statement(
     with statements() as seen:
         response = client.post(f"{API}/hoks", json=hoks_body(oppija, oo), headers=headers)
     assert response.status_code == 200, response.text
-    assert _by_kind(seen) == {**CREATE, **CREATE_AUDIT[db.dialect.name]}, seen
+    assert _by_kind(seen) == {**CREATE[db.dialect.name], **CREATE_AUDIT[db.dialect.name]}, seen
 
 
 def test_a_read_sends_one_statement_of_its_own_and_a_shared_audit_append(
@@ -149,6 +155,7 @@ def test_a_create_for_a_study_right_with_a_hoks_reads_it_only_on_conflict(
         response = client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers)
     assert response.status_code == 400, response.text
     kinds = _by_kind(seen)
-    # The INSERT that found the conflict, then the read of the existing HOKS for the error.
-    assert kinds["write"] == CREATE["write"] - 4
+    # The INSERT that found the conflict (on PostgreSQL the whole create's one statement, which
+    # then wrote nothing), then the read of the existing HOKS for the error.
+    assert kinds["write"] == 1
     assert kinds["read"] == 1

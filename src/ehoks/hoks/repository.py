@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ehoks.hoks import create_statement
 from ehoks.hoks.errors import ArchivedHoksExists, HoksAlreadyExists
 from ehoks.hoks.models import (
     Hoks,
@@ -21,11 +22,12 @@ from ehoks.hoks.models import (
     IdempotencyKey,
 )
 from ehoks.hoks.projections import naytto_rows, tyopaikkajakso_rows
+from ehoks.oppijaindex.service import IndexRows
 
 _HOKS = cast(Table, Hoks.__table__)
 _TYOPAIKKAJAKSO = cast(Table, HoksTyopaikkajakso.__table__)
 _NAYTTO = cast(Table, HoksNaytto.__table__)
-_INSERTED = tuple(column.key for column in _HOKS.columns if column.key != "id")
+_INSERTED = create_statement.HOKS_COLUMNS
 
 
 def _insert_for(session: Session) -> Any:
@@ -85,11 +87,34 @@ class HoksRepository:
         except IntegrityError as exc:  # another unique key (eid): a lost race all the same
             raise HoksAlreadyExists() from exc
         if new_id is None:
-            existing = self.get_by_opiskeluoikeus(hoks.opiskeluoikeus_oid)
-            raise ArchivedHoksExists() if existing and existing.deleted_at else HoksAlreadyExists()
+            self._refuse_existing(hoks.opiskeluoikeus_oid)
         hoks.id = int(new_id)
         self._insert_projections(hoks.id, hoks.document)
         return hoks
+
+    def add_with_index(self, hoks: Hoks, index: IndexRows) -> Hoks:
+        """``add`` and the index rows' upserts (``oppijaindex.service.store``) as one statement
+        (PostgreSQL only, ``create_statement``), with ``add``'s answers: when the study right
+        already has a HOKS nothing is written and the same error is raised; a unique key of the
+        HOKS row itself (its eid) is a lost race all the same."""
+        values = {key: getattr(hoks, key) for key in _INSERTED}
+        try:
+            new_id = create_statement.insert(self.session, values, index)
+        except IntegrityError as exc:
+            # A unique key of a projection or index row is no lost race: it surfaces as is,
+            # as it does from ``add``'s separate statements.
+            if getattr(getattr(exc.orig, "diag", None), "table_name", None) == _HOKS.name:
+                raise HoksAlreadyExists() from exc
+            raise
+        if new_id is None:
+            self._refuse_existing(hoks.opiskeluoikeus_oid)
+        hoks.id = new_id
+        return hoks
+
+    def _refuse_existing(self, opiskeluoikeus_oid: str) -> NoReturn:
+        """The original's error for a study right that already has a HOKS (archived or not)."""
+        existing = self.get_by_opiskeluoikeus(opiskeluoikeus_oid)
+        raise ArchivedHoksExists() if existing and existing.deleted_at else HoksAlreadyExists()
 
     def replace_document(
         self,

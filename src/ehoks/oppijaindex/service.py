@@ -49,12 +49,21 @@ def fetch_input(
     return IndexInput(opiskeluoikeus, oppija_oid, henkilo, included, omat)
 
 
-def store(session: Session, data: IndexInput, *, now: datetime) -> None:
-    """Upsert the learner, then the study right and its procured-training study rights (one
-    statement for all of those)."""
-    repository = OppijaIndexRepository(session)
+@dataclass(frozen=True)
+class IndexRows:
+    """The index rows of one ``IndexInput``: the learner's (``None`` when only the study right
+    is rewritten) and the study rights' (one per OID, all with the same keys)."""
+
+    oppija: dict[str, Any] | None
+    opiskeluoikeudet: list[dict[str, Any]]
+
+
+def index_rows(data: IndexInput, *, now: datetime) -> IndexRows:
+    """What ``store`` writes, for a caller that writes it in a statement of its own (the
+    create's one statement on PostgreSQL, ``hoks.create_statement``)."""
+    oppija = None
     if data.henkilo is not None:
-        _upsert_oppija(repository, data.henkilo, now=now)
+        oppija = {"oid": data.henkilo.oid, "nimi": data.henkilo.nimi, "updated_at": now}
     rows = [_opiskeluoikeus_row(data.opiskeluoikeus, data.oppija_oid, now=now)]
     rows.extend(
         _opiskeluoikeus_row(
@@ -64,7 +73,17 @@ def store(session: Session, data: IndexInput, *, now: datetime) -> None:
     )
     # One row per study right (PostgreSQL refuses to update a row twice in one statement); a
     # later row wins, as consecutive upserts did.
-    repository.upsert(IndexOpiskeluoikeus, list({row["oid"]: row for row in rows}.values()))
+    return IndexRows(oppija, list({row["oid"]: row for row in rows}.values()))
+
+
+def store(session: Session, data: IndexInput, *, now: datetime) -> None:
+    """Upsert the learner, then the study right and its procured-training study rights (one
+    statement for all of those)."""
+    repository = OppijaIndexRepository(session)
+    rows = index_rows(data, now=now)
+    if rows.oppija is not None:
+        repository.upsert(IndexOppija, rows.oppija)
+    repository.upsert(IndexOpiskeluoikeus, rows.opiskeluoikeudet)
 
 
 def hankintakoulutukset(session: Session, opiskeluoikeus_oid: str) -> list[str]:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from ehoks.config import Settings
 from ehoks.registries.http import build_http_registries
-from ehoks.registries.local.clients import LocalKoski, LocalOnr, LocalOrganisaatio
+from ehoks.registries.local.clients import LocalKoski, LocalOnr, LocalOrganisaatio, ReadAhead
 from ehoks.registries.local.eperusteet import LocalEperusteet
 from ehoks.registries.local.koodisto import LocalKoodisto
 from ehoks.registries.ports import (
@@ -50,9 +50,12 @@ def build_registries(settings: Settings, engine: Engine) -> Registries:
     """
     mode = settings.registries_mode
     if mode == "local":
+        # The Koski port reads a study right's learner's ONR person in the same statement, for
+        # the ONR port's next ask (``ReadAhead``).
+        read_ahead = ReadAhead()
         return Registries(
-            koski=LocalKoski(engine),
-            onr=LocalOnr(engine),
+            koski=LocalKoski(engine, read_ahead=read_ahead),
+            onr=LocalOnr(engine, read_ahead=read_ahead),
             organisaatio=LocalOrganisaatio(
                 engine, cache_ttl_seconds=settings.registries.local_organisaatio_cache_ttl_seconds
             ),

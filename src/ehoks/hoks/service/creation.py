@@ -17,6 +17,7 @@ from ehoks.access.actor import Actor
 from ehoks.access.policy import require_hoks_privilege, require_validation_privilege
 from ehoks.audit.diff import changes as document_changes
 from ehoks.context import UseCase
+from ehoks.hoks import create_statement
 from ehoks.hoks.errors import (
     IdempotencyKeyReused,
     OpiskeluoikeusIncluded,
@@ -121,22 +122,29 @@ def apply_create(
     assign_module_ids(document, None)
     now = deps.clock.now()
     opiskeluoikeus = prepared.opiskeluoikeus
-    hoks = repository.add(
-        Hoks(
-            eid=new_uuid(),
-            oppilaitos_oid=opiskeluoikeus.oppilaitos_oid,
-            koulutustoimija_oid=opiskeluoikeus.koulutustoimija_oid,
-            manuaalisyotto=prepared.virkailija,
-            document=document,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            created_by=actor.audit_id,
-            updated_by=actor.audit_id,
-            **hoks_columns(document),
-        )
+    hoks = Hoks(
+        eid=new_uuid(),
+        oppilaitos_oid=opiskeluoikeus.oppilaitos_oid,
+        koulutustoimija_oid=opiskeluoikeus.koulutustoimija_oid,
+        manuaalisyotto=prepared.virkailija,
+        document=document,
+        version=1,
+        created_at=now,
+        updated_at=now,
+        created_by=actor.audit_id,
+        updated_by=actor.audit_id,
+        **hoks_columns(document),
     )
-    oppijaindex_service.store(session, prepared.index_input, now=now)
+    if create_statement.applies_to(session):
+        # PostgreSQL: the HOKS, its projections and its index rows in one statement.
+        repository.add_with_index(
+            hoks, oppijaindex_service.index_rows(prepared.index_input, now=now)
+        )
+    else:
+        # SQLite: one writer at a time, and a statement is a library call, not a round trip;
+        # the separate statements stay (``hoks.create_statement``).
+        repository.add(hoks)
+        oppijaindex_service.store(session, prepared.index_input, now=now)
     deps.audit("create", hoks, writer_basis(actor), changes=document_changes(None, document))
     if idempotency_key is not None and client_id is not None:
         repository.add_idempotency_key(

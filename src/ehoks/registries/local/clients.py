@@ -41,40 +41,63 @@ class _LocalRegistry:
         self._sessions: sessionmaker[Session] = single_read_session_factory(engine)
 
 
+class ReadAhead:
+    """Answers read together with an earlier question, kept for the next ask, once, for at most
+    ``TTL_SECONDS`` (a registry answer is reference data, as cacheable as the HTTP registries'
+    answers). Shared by the local Koski and ONR ports (``build_registries``), so that the
+    create's and the update's three lookups — the study right, its learner's study rights and
+    the learner's person — are one statement on one connection."""
+
+    TTL_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self._answers: TTLCache[tuple[str, str], Any] = TTLCache(maxsize=256, ttl=self.TTL_SECONDS)
+        self._lock = threading.Lock()
+
+    def keep(self, port: str, oid: str, answer: Any) -> None:
+        with self._lock:
+            self._answers[(port, oid)] = answer
+
+    def take(self, port: str, oid: str) -> tuple[bool, Any]:
+        """(True, the answer) when one was read ahead (and forgets it), else (False, None)."""
+        with self._lock:
+            if (port, oid) in self._answers:
+                return True, self._answers.pop((port, oid))
+        return False, None
+
+
 class LocalKoski(_LocalRegistry):
     """Study rights. A create reads the study right named in the body and then every study
     right of its learner; the first read fetches both in one statement and keeps the learner's
-    rows for the second, once, for at most ``SIBLINGS_TTL_SECONDS`` (a registry answer is
-    reference data, as cacheable as the HTTP registries' answers)."""
+    rows for the second (``ReadAhead``). With a read-ahead shared with ``LocalOnr`` the same
+    statement reads the learner's ONR person too, kept for ``LocalOnr.get_henkilo``."""
 
-    SIBLINGS_TTL_SECONDS = 5.0
-
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_ahead: ReadAhead | None = None) -> None:
         super().__init__(engine)
-        self._siblings: TTLCache[str, list[tuple[dict[str, Any], str | None]]] = TTLCache(
-            maxsize=256, ttl=self.SIBLINGS_TTL_SECONDS
-        )
-        self._lock = threading.Lock()
+        self._reads_henkilo = read_ahead is not None
+        self._read_ahead = read_ahead or ReadAhead()
 
     def get_opiskeluoikeus(self, oid: str) -> Opiskeluoikeus | None:
         with self._sessions() as session:
-            rows = [
-                (row.oid, row.document, row.oppija_oid)
-                for row in RegistryRepository(session).opiskeluoikeus_with_siblings(oid)
-            ]
-        found = next(((doc, oppija) for row_oid, doc, oppija in rows if row_oid == oid), None)
+            rows = RegistryRepository(session).opiskeluoikeus_with_learner(oid)
+        found = next(
+            ((doc, learner) for row_oid, learner, doc in rows.opiskeluoikeudet if row_oid == oid),
+            None,
+        )
         if found is None:
             return None
         document, oppija_oid = found
         if oppija_oid is not None:
-            with self._lock:
-                self._siblings[oppija_oid] = [(doc, learner) for _, doc, learner in rows]
+            siblings = [(doc, learner) for _, learner, doc in rows.opiskeluoikeudet]
+            self._read_ahead.keep("koski", oppija_oid, siblings)
+            if self._reads_henkilo:
+                henkilo = rows.henkilo[1] if rows.henkilo is not None else None
+                self._read_ahead.keep("onr", oppija_oid, henkilo)
         return opiskeluoikeus_from_koski(document, oppija_oid)
 
     def get_oppijan_opiskeluoikeudet(self, oppija_oid: str) -> list[Opiskeluoikeus] | None:
-        with self._lock:
-            remembered = self._siblings.pop(oppija_oid, None)
-        if remembered is not None:
+        ahead, remembered = self._read_ahead.take("koski", oppija_oid)
+        if ahead:
             return [opiskeluoikeus_from_koski(doc, learner) for doc, learner in remembered]
         with self._sessions() as session:
             repository = RegistryRepository(session)
@@ -90,7 +113,18 @@ class LocalKoski(_LocalRegistry):
 
 
 class LocalOnr(_LocalRegistry):
+    """Persons; the one ``LocalKoski`` read ahead with a study right (a shared ``ReadAhead``)
+    is answered without a statement of its own."""
+
+    def __init__(self, engine: Engine, *, read_ahead: ReadAhead | None = None) -> None:
+        super().__init__(engine)
+        self._read_ahead = read_ahead
+
     def get_henkilo(self, oid: str) -> Henkilo | None:
+        if self._read_ahead is not None:
+            ahead, document = self._read_ahead.take("onr", oid)
+            if ahead:
+                return None if document is None else henkilo_from_onr(document)
         with self._sessions() as session:
             row = RegistryRepository(session).get(OnrHenkilo, oid)
             return None if row is None else henkilo_from_onr(row.document)

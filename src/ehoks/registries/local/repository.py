@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ehoks.registries.local.models import (
@@ -20,6 +21,16 @@ from ehoks.registries.local.models import (
     OnrHenkilo,
     OrganisaatioRecord,
 )
+
+
+@dataclass(frozen=True)
+class LearnerRows:
+    """``opiskeluoikeus_with_learner``'s answer: the study rights as (oid, learner, document),
+    by OID, and the learner's ONR person as (oid, document), ``None`` when ONR has no row."""
+
+    opiskeluoikeudet: list[tuple[str, str | None, dict[str, Any]]]
+    henkilo: tuple[str, dict[str, Any]] | None
+
 
 Row = TypeVar("Row", KoskiOppija, KoskiOpiskeluoikeus, OnrHenkilo, OrganisaatioRecord)
 
@@ -53,23 +64,38 @@ class RegistryRepository:
             )
         )
 
-    def opiskeluoikeus_with_siblings(self, oid: str) -> list[KoskiOpiskeluoikeus]:
-        """The study right ``oid`` and every other study right of its learner, in one
-        statement (a create reads both: the one named in the body, then the learner's)."""
-        learner = (
-            select(KoskiOpiskeluoikeus.oppija_oid)
-            .where(KoskiOpiskeluoikeus.oid == oid)
-            .scalar_subquery()
-        )
-        return list(
-            self.session.scalars(
-                select(KoskiOpiskeluoikeus)
-                .where(
-                    (KoskiOpiskeluoikeus.oid == oid) | (KoskiOpiskeluoikeus.oppija_oid == learner)
-                )
-                .order_by(KoskiOpiskeluoikeus.oid)
+    def opiskeluoikeus_with_learner(self, oid: str) -> LearnerRows:
+        """The study right ``oid``, every other study right of its learner and the learner's
+        ONR person, in one statement (a create or an update reads all three: the study right
+        named in the body, the learner's, the person):
+
+            SELECT false, oid, oppija_oid, document FROM registry_koski_opiskeluoikeus
+             WHERE oid = :oid OR oppija_oid = (<the learner of :oid>)
+            UNION ALL
+            SELECT true, oid, master_oid, document FROM registry_onr_henkilo
+             WHERE oid = (<the learner of :oid>)
+        """
+        koski, onr = KoskiOpiskeluoikeus, OnrHenkilo
+        learner = select(koski.oppija_oid).where(koski.oid == oid).scalar_subquery()
+        rows = self.session.execute(
+            union_all(
+                select(
+                    literal(False).label("onr"),
+                    koski.oid,
+                    koski.oppija_oid.label("other_oid"),
+                    koski.document,
+                ).where((koski.oid == oid) | (koski.oppija_oid == learner)),
+                select(literal(True), onr.oid, onr.master_oid, onr.document).where(
+                    onr.oid == learner
+                ),
             )
+        ).all()
+        opiskeluoikeudet = sorted(
+            ((row.oid, row.other_oid, row.document) for row in rows if not row.onr),
+            key=lambda row: row[0],
         )
+        henkilo = next(((row.oid, row.document) for row in rows if row.onr), None)
+        return LearnerRows(opiskeluoikeudet, henkilo)
 
     def slave_oids_of(self, master_oid: str) -> list[str]:
         return list(
