@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, literal, select, union_all
+from sqlalchemy import delete, false, func, select, true, union_all
 from sqlalchemy.orm import Session
 
 from ehoks.registries.local.models import (
@@ -80,14 +80,12 @@ class RegistryRepository:
         rows = self.session.execute(
             union_all(
                 select(
-                    literal(False).label("onr"),
+                    false().label("onr"),
                     koski.oid,
                     koski.oppija_oid.label("other_oid"),
                     koski.document,
                 ).where((koski.oid == oid) | (koski.oppija_oid == learner)),
-                select(literal(True), onr.oid, onr.master_oid, onr.document).where(
-                    onr.oid == learner
-                ),
+                select(true(), onr.oid, onr.master_oid, onr.document).where(onr.oid == learner),
             )
         ).all()
         opiskeluoikeudet = sorted(
