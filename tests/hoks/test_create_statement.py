@@ -26,7 +26,6 @@ from ehoks.demo.oids import opiskeluoikeus_oid
 from ehoks.hoks import create_statement
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import ArchivedHoksExists, HoksAlreadyExists
-from ehoks.hoks.identity import assign_module_ids
 from ehoks.hoks.models import Hoks, HoksNaytto, HoksTyopaikkajakso
 from ehoks.hoks.projections import naytto_rows, tyopaikkajakso_rows
 from ehoks.hoks.repository import HoksRepository
@@ -235,8 +234,8 @@ def test_one_statement_writes_the_rows_of_the_separate_statements(db, deps, worl
         )
 
     prepared = hoks_service.prepare_create(SYSTEM, DOCUMENTS[kind](oppija, oo), deps)
+    # The prepare phase has given every part its module-id.
     document = copy.deepcopy(prepared.document)
-    assign_module_ids(document, None)
     eid = str(uuid.uuid4())
     before = _snapshot(db)
 
@@ -328,8 +327,8 @@ def test_a_taken_eid_is_a_lost_race_and_writes_nothing(db, deps, world):
         written = hoks_service.create(session, SYSTEM, hoks_body(*first), deps)
         eid = session.get(Hoks, written.hoks_id).eid  # type: ignore[union-attr]
     prepared = hoks_service.prepare_create(SYSTEM, hoks_body(*second), deps)
+    # The prepare phase has given every part its module-id.
     document = copy.deepcopy(prepared.document)
-    assign_module_ids(document, None)
     before = _snapshot(db)
     with pytest.raises(HoksAlreadyExists), transaction(make_session_factory(db)) as session:
         _write(session, _hoks(prepared, document, eid), prepared)

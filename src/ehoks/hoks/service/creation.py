@@ -4,7 +4,6 @@ before the transaction, and the apply phase (idempotency, insert, index, audit) 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -86,6 +85,10 @@ def prepare_create(
         deps.registries, opiskeluoikeus, document["oppija-oid"]
     )
     _check_for_create(document, index_input, deps)
+    # Here, not in the apply phase: the ids are the document's own from now on, so a second
+    # run of the apply phase (``context.registries``) stores the same, and the apply phase
+    # needs no copy of the document to start from.
+    assign_module_ids(document, None)
     return PreparedCreate(body, document, index_input, virkailija)
 
 
@@ -117,9 +120,7 @@ def apply_create(
                 int(previous.response["id"]), int(previous.response["version"]), replayed=True
             )
 
-    # A copy: a second run of the apply phase (``context.registries``) starts from the same.
-    document = copy.deepcopy(prepared.document)
-    assign_module_ids(document, None)
+    document = prepared.document
     now = deps.clock.now()
     opiskeluoikeus = prepared.opiskeluoikeus
     hoks = Hoks(
