@@ -24,8 +24,9 @@ from tests.factories import OPH, hoks_body, koski_opiskeluoikeus
 # RETURNING id, the two projections (one executemany each), the learner and the study right
 # in the index (INSERT … ON CONFLICT each).
 CREATE = {"client": 1, "registry": 2, "write": 5}
-# A read: the client's active check and the HOKS.
-GET = {"client": 1, "read": 1}
+# A read: ONE statement, the HOKS with the client's active check beside it (so it names
+# service_client, and counts as "client" in ``_kind``; its text is checked in the test).
+GET = {"client": 1}
 # The audit append: chain head and insert; PostgreSQL takes the chain lock first. A create
 # appends in its own transaction; reads share one appender transaction per batch.
 AUDIT = {"sqlite": 2, "postgresql": 3}
@@ -124,6 +125,8 @@ def test_a_read_sends_one_statement_of_its_own_and_a_shared_audit_append(
     assert response.status_code == 200, response.text
     kinds = _by_kind(seen)
     assert {kind: n for kind, n in kinds.items() if kind != "audit"} == GET, seen
+    (own,) = [statement.upper() for statement in seen if _kind(statement) != "audit"]
+    assert "FROM SERVICE_CLIENT" in own and "JOIN HOKS" in own, own
     if db.dialect.name == "postgresql":
         assert kinds["audit"] == AUDIT["postgresql"], seen
     else:
