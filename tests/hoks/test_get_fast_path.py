@@ -5,20 +5,24 @@ same body; a CAS ticket too — and still answers only once the read's audit eve
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import anyio.to_thread
 import orjson
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from ehoks.access import service as access_service
 from ehoks.access.errors import NO_ACCESS_MESSAGE
 from ehoks.audit import appender as appender_module
+from ehoks.audit.appender import BatchAppender
 from ehoks.audit.models import AuditEvent
+from ehoks.audit.service import AuditRecord, verify
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
 from ehoks.hoks import routes
@@ -245,3 +249,43 @@ def test_a_failed_audit_append_fails_the_read(
     again = client.get(f"{API}/hoks/{hoks_id}", headers={**admin, "X-Request-Id": "after"})
     assert again.status_code == 200
     assert [event[:2] for event in _events(db, "after")] == [("read", "succeeded")]
+
+
+def test_concurrent_reads_are_each_audited_and_keep_one_chain(client, admin, db, hoks_id):
+    # Requests on one event loop await their events together: the appender groups them.
+    def read(n: int) -> int:
+        headers = {**admin, "X-Request-Id": f"many-{n}"}
+        return client.get(f"{API}/hoks/{hoks_id}", headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(read, range(40))) == [200] * 40
+    for n in range(40):
+        assert [event[:2] for event in _events(db, f"many-{n}")] == [("read", "succeeded")]
+    with make_session_factory(db)() as session:
+        report = verify(session)
+    assert report.ok, report.problems
+
+
+def _record() -> AuditRecord:
+    return AuditRecord(
+        actor_kind="virkailija", actor_id="1.2.246.562.24.1", operation="read",
+        occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
+def test_append_async_returns_once_committed_and_raises_a_failed_batch(db, tmp_path):
+    appender = BatchAppender(make_session_factory(db))
+
+    async def appended() -> int:
+        await asyncio.gather(*(appender.append_async([_record()]) for _ in range(20)))
+        await appender.append_async([])  # nothing to append: returns at once
+        with db.connect() as conn:
+            return conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+    assert asyncio.run(appended()) == 20
+    appender.close()
+
+    broken = BatchAppender(make_session_factory(create_engine(f"sqlite:///{tmp_path / 'x.db'}")))
+    with pytest.raises(OperationalError, match="no such table"):
+        asyncio.run(broken.append_async([_record()]))
+    broken.close()
