@@ -126,7 +126,8 @@ def test_a_read_sends_one_statement_of_its_own_and_a_shared_audit_append(
     kinds = _by_kind(seen)
     assert {kind: n for kind, n in kinds.items() if kind != "audit"} == GET, seen
     (own,) = [statement.upper() for statement in seen if _kind(statement) != "audit"]
-    assert "FROM SERVICE_CLIENT" in own and "JOIN HOKS" in own, own
+    assert "FROM SERVICE_CLIENT" in own, own
+    assert "JOIN HOKS" in own, own
     if db.dialect.name == "postgresql":
         assert kinds["audit"] == AUDIT["postgresql"], seen
     else:
