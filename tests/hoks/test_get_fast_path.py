@@ -1,7 +1,8 @@
 """``GET /hoks/{hoks-id}`` on the lean path (issue 12, item 5): an ``async def`` route with one
 threadpool hop and one statement, which still answers as before — 400, 401 (a disabled client
-too, before anything about the HOKS), 404 before any privilege check, 403, ETag and 304, the
-same body; a CAS ticket too — and still answers only once the read's audit event is committed."""
+too, before anything about the HOKS), 404 before any privilege check, the policy's denial (401
+as the original's) and a CAS user who is no service's 403, ETag and 304, the same body — and
+still answers only once the read's audit event is committed."""
 
 from __future__ import annotations
 

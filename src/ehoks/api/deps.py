@@ -92,7 +92,8 @@ ServiceContext = Annotated[UseCase, Depends(_service_context)]
 class ServiceRead:
     """A service client's read whose client row is checked by the read itself, in its own
     statement (``hoks.service.reading``), instead of by a lookup and a threadpool hop of its
-    own: for an ``async def`` route whose one hop is the read (``context.async_read``)."""
+    own: for an ``async def`` route whose one hop is the read (``context.async_read``). A route
+    that takes it must have its read refuse an inactive ``unchecked_client_id`` first."""
 
     actor: OrganisationActor
     ctx: UseCase
