@@ -4,8 +4,10 @@ the whole ASGI application call (FastAPI and its middleware included, uvicorn's 
 not). Also counts the SQL statements, transactions and pool checkouts of each request.
 
     .venv/bin/python bench/request_anatomy.py --database-url postgresql+psycopg://postgres@127.0.0.1/postgres
+    .venv/bin/python bench/request_anatomy.py --database-url sqlite:////tmp/ehoks-anatomy.sqlite3
 
-Creates and drops its own database (default ``ehoks_anatomy``). Prints figures; asserts nothing.
+Creates and drops its own database (default ``ehoks_anatomy``; on SQLite the named file). Prints
+figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import orjson
 from sqlalchemy import event
 
 import workload
 from service import Database, run_cli
+from sqlite_db import SqliteDatabase
 
 PATH = "/ehoks-virkailija-backend/api/v1/hoks"
 
@@ -172,6 +176,103 @@ def framework_hops(repeat: int) -> None:
         print(f"   {path:24} {statistics.median(samples[path]) * 1e6:8.1f} µs")
 
 
+def get_sync_vs_async(app: Any, token: str, hoks_id: int, repeat: int) -> None:
+    """``GET /hoks/{id}`` as served against two ``def`` twins mounted on the same application,
+    interleaved so that other load hits all alike:
+
+    * "def, the same one read": the served route's work as a sync route — its dependency
+      unchanged, the read in the route's thread, the audit append waited for in that thread;
+      against the served route, this is sync against async for the same work;
+    * "def, the former path": the route as it was before the lean path (issue 12, item 5) —
+      the client's active check in a threadpool hop of its own, then the ORM read of the whole
+      row and the append in the route's thread.
+
+    Run against code without the lean path, the first twin is left out."""
+    from fastapi.responses import Response
+
+    from ehoks.api import deps
+    from ehoks.api.responses import envelope
+    from ehoks.hoks import service as hoks_service
+
+    def former(hoks_id: int, actor: Any, ctx: Any) -> Response:
+        with ctx.read() as session:
+            hoks, view = hoks_service.get(session, actor, hoks_id, ctx)
+        return envelope(view, headers={"ETag": hoks_service.etag(hoks.version)})
+
+    # This module's annotations are strings, which FastAPI would resolve in the module's
+    # globals, where these function-local imports are not.
+    former.__annotations__ = {
+        "hoks_id": int, "actor": deps.ServiceClient, "ctx": deps.ServiceContext,
+        "return": Response,
+    }  # fmt: skip
+    app.add_api_route("/twin/former/{hoks_id}", former, methods=["GET"])
+    paths = {"the route as served": f"{PATH}/{hoks_id}"}
+    if hasattr(deps, "ServiceClientRead"):
+        from ehoks.hoks.service import reading
+
+        def same_read(hoks_id: int, caller: Any) -> Response:
+            with caller.ctx.read() as session:
+                hoks = reading.get_checking_client(
+                    session, caller.actor, hoks_id, caller.ctx, client_id=caller.unchecked_client_id
+                )
+            return envelope(
+                reading.view_of(hoks), headers={"ETag": hoks_service.etag(hoks.version)}
+            )
+
+        same_read.__annotations__ = {
+            "hoks_id": int, "caller": deps.ServiceClientRead, "return": Response
+        }  # fmt: skip
+        app.add_api_route("/twin/same/{hoks_id}", same_read, methods=["GET"])
+        paths["def, the same one read"] = f"/twin/same/{hoks_id}"
+    paths["def, the former path"] = f"/twin/former/{hoks_id}"
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in paths}
+
+    async def run() -> None:
+        # In one task, as under uvicorn: anyio stops its worker threads when the task that
+        # started them ends, so a loop.run_until_complete per call would start a thread per
+        # call and overstate every threadpool hop.
+        for _ in range(max(1, repeat // 10)):
+            for label, path in paths.items():
+                for _ in range(10):
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    status = await asgi_call(app, "GET", path, token)
+                    taken = (time.perf_counter() - wall, time.process_time() - cpu)
+                    samples[label].append(taken)
+                    assert status == 200, (path, status)
+
+    # Then CONCURRENT requests (the threadpool's 10 threads, as served): a sync route holds
+    # its thread while its audit event waits for the batch; the async route frees it.
+    in_flight = 32
+    rounds: dict[str, list[tuple[float, float]]] = {label: [] for label in paths}
+
+    async def concurrent() -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 10
+        for _ in range(3):
+            for label, path in paths.items():
+                wall, cpu = time.perf_counter(), time.process_time()
+                for _ in range(max(1, repeat // in_flight)):
+                    statuses = await asyncio.gather(
+                        *(asgi_call(app, "GET", path, token) for _ in range(in_flight))
+                    )
+                    assert set(statuses) == {200}, (path, statuses)
+                done = max(1, repeat // in_flight) * in_flight
+                rounds[label].append(
+                    ((time.perf_counter() - wall) / done, (time.process_time() - cpu) / done)
+                )
+
+    asyncio.run(run())
+    asyncio.run(concurrent())
+    print("\nGET /hoks/{id}: the async route against sync twins (medians, interleaved, one task)")
+    for label, taken in samples.items():
+        wall_us = statistics.median(w for w, _ in taken) * 1e6
+        cpu_us = statistics.median(c for _, c in taken) * 1e6
+        print(f"   {label:24} wall {wall_us:8.1f} µs   CPU {cpu_us:8.1f} µs")
+    print(f"  {in_flight} at a time (3 rounds each, best of the 3; 10 threads)")
+    for label, taken in rounds.items():
+        wall_s, cpu_s = min(taken)
+        print(f"   {label:24} {1 / wall_s:8.1f} GETs/s   CPU {cpu_s * 1e6:8.1f} µs each")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -196,7 +297,13 @@ def main() -> int:
     from ehoks.kernel.clock import today_in_finland
     from ehoks.main import create_app
 
-    database = Database(args.database_url, args.database_name)
+    database: Database | SqliteDatabase
+    if args.database_url.startswith("sqlite"):
+        # The file's read audit appends through an engine of its own (db.impatient_session_
+        # factory), so its statements are not in the counts below.
+        database = SqliteDatabase(args.database_url)
+    else:
+        database = Database(args.database_url, args.database_name)
     learners = 4 * args.repeat + 10
     work = Path(tempfile.mkdtemp(prefix="ehoks-anatomy-"))
     database.recreate()
@@ -300,6 +407,7 @@ def main() -> int:
             for label, call in (("service create", service_create), ("service get", service_get)):
                 profile(label, call, args.repeat, args.cprofile)
         loop.close()
+        get_sync_vs_async(app, token, hid, args.repeat)
         state.engine.dispose()
         framework_hops(args.repeat)
     finally:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from ehoks.hoks import service as hoks_service
+from ehoks.hoks.service import reading
 from ehoks.logsafe import describe_error, redact
 from tests.conftest import API
 from tests.factories import OPH
@@ -48,10 +48,11 @@ def test_a_database_error_is_logged_without_its_values(app, clients, monkeypatch
     headers = clients.headers(OPH)
     client = TestClient(app, raise_server_exceptions=False)
 
-    def broken_get(session, actor, hoks_id, deps):  # type: ignore[no-untyped-def]
+    def broken_get(session, actor, hoks_id, deps, *, client_id):  # type: ignore[no-untyped-def]
         _failing_statement(session)
 
-    monkeypatch.setattr(hoks_service, "get", broken_get)
+    # The read of GET /hoks/{hoks-id} (hoks.service.reading, the route's one statement).
+    monkeypatch.setattr(reading, "get_checking_client", broken_get)
     with caplog.at_level(logging.INFO):
         response = client.get(f"{API}/hoks/1", headers=headers)
     assert response.status_code == 500

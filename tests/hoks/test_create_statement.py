@@ -1,4 +1,4 @@
-"""The create's writes as one statement on PostgreSQL (``hoks.create_statement``) write what the
+"""The create's writes as one statement on PostgreSQL (``hoks.create_repository``) write what the
 separate statements write (``HoksRepository.add`` and ``oppijaindex.service.store``, SQLite's
 path): the same rows with the same values in every table, nothing when the study right already
 has a HOKS (archived or not), the same errors.
@@ -23,7 +23,7 @@ from ehoks.access.actor import SystemActor
 from ehoks.context import build_runtime
 from ehoks.db import make_session_factory, transaction
 from ehoks.demo.oids import opiskeluoikeus_oid
-from ehoks.hoks import create_statement
+from ehoks.hoks import create_repository
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import ArchivedHoksExists, HoksAlreadyExists
 from ehoks.hoks.models import Hoks, HoksNaytto, HoksTyopaikkajakso
@@ -315,7 +315,7 @@ def test_a_create_for_an_archived_hoks_writes_nothing(client, clients, db, deps,
 
 def _write(session: Session, hoks: Hoks, prepared: hoks_service.PreparedCreate) -> None:
     """The path ``apply_create`` takes on this database."""
-    if create_statement.applies_to(session):
+    if create_repository.applies_to(session):
         _one(session, hoks, prepared)
     else:
         _separate(session, hoks, prepared)

@@ -21,7 +21,7 @@ from tests.factories import OPH, hoks_body, koski_opiskeluoikeus
 # The request's own statements, by purpose. A create: the client's active check, the Koski
 # study right (with the learner's other study rights and the learner's ONR person in the same
 # statement; the organisation path is cached), then the write transaction. On PostgreSQL that
-# is one statement (hoks.create_statement: WITH h AS (INSERT hoks … ON CONFLICT DO NOTHING
+# is one statement (hoks.create_repository: WITH h AS (INSERT hoks … ON CONFLICT DO NOTHING
 # RETURNING id), the two projections, the learner and the study right in the index); on
 # SQLite five: INSERT hoks … ON CONFLICT RETURNING id, the two projections (one executemany
 # each), the learner and the study right in the index (INSERT … ON CONFLICT each).
@@ -29,8 +29,9 @@ CREATE = {
     "sqlite": {"client": 1, "registry": 1, "write": 5},
     "postgresql": {"client": 1, "registry": 1, "write": 1},
 }
-# A read: the client's active check and the HOKS.
-GET = {"client": 1, "read": 1}
+# A read: ONE statement, the HOKS with the client's active check beside it (so it names
+# service_client, and counts as "client" in ``_kind``; its text is checked in the test).
+GET = {"client": 1}
 # The audit. On SQLite a create appends in its own transaction: chain head and insert. On
 # PostgreSQL it stages its event in its own transaction (one INSERT, no lock) and the shared
 # chain transaction moves it (audit.staging): the chain lock, the staged rows, the head, the
@@ -138,6 +139,9 @@ def test_a_read_sends_one_statement_of_its_own_and_a_shared_audit_append(
     assert response.status_code == 200, response.text
     kinds = _by_kind(seen)
     assert {kind: n for kind, n in kinds.items() if kind != "audit"} == GET, seen
+    (own,) = [statement.upper() for statement in seen if _kind(statement) != "audit"]
+    assert "FROM SERVICE_CLIENT" in own, own
+    assert "JOIN HOKS" in own, own
     if db.dialect.name == "postgresql":
         assert kinds["audit"] == AUDIT["postgresql"], seen
     else:

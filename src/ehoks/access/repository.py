@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Exists, exists, func, select
 from sqlalchemy.orm import Session
 
 from ehoks.access.models import ServiceClient
@@ -12,6 +12,14 @@ from ehoks.access.policy import EmailGrants
 from ehoks.hoks.models import Hoks, HoksTyopaikkajakso
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus
 from ehoks.sharing.models import ArvioijaYhteystieto, Jako
+
+
+def client_is_active(client_id: str | ColumnElement[str]) -> Exists:
+    """Whether the client exists and is not disabled, as an expression a read elsewhere can
+    select beside its own columns (the HOKS read checks its caller in its one statement)."""
+    # The table's columns: the read that selects this is a Core statement.
+    client = ServiceClient.__table__.c
+    return exists().where(client.client_id == client_id, client.disabled_at.is_(None))
 
 
 class ServiceClientRepository:

@@ -158,7 +158,13 @@ def require_active_client(session: Session, client_id: str) -> None:
     """Refuse a token whose client has been disabled (or removed) since it was issued: one
     primary-key read per request, so a disabled client is out at once, never after its
     tokens expire."""
-    if not ServiceClientRepository(session).is_active(client_id):
+    refuse_inactive_client(ServiceClientRepository(session).is_active(client_id))
+
+
+def refuse_inactive_client(active: bool) -> None:
+    """The 401 of ``require_active_client``, for a read that selected the client's active flag
+    (``repository.client_is_active``) in its own statement."""
+    if not active:
         raise InvalidToken("The client of this access token is disabled")
 
 

@@ -4,6 +4,7 @@ the surfaces share lives in ``context.request``; people's sessions in ``auth.peo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -38,8 +39,9 @@ def _require_active_client(state: AppState, client_id: str) -> None:
         require_active_client(session, client_id)
 
 
-async def _service_client(request: Request, state: State) -> OrganisationActor:
-    """The eHOKS gate order: required headers first (400), then authentication (401).
+async def _authenticate(request: Request, state: State) -> tuple[OrganisationActor, str | None]:
+    """The eHOKS gate order: required headers first (400), then authentication (401). Returns
+    the actor and, for a bearer token, the client id whose row must still be active.
 
     A ``ticket`` header is a CAS service ticket, validated with CAS on every request as the
     original does (reference 6.1); otherwise a bearer token from ``/oauth2/token``."""
@@ -51,7 +53,6 @@ async def _service_client(request: Request, state: State) -> OrganisationActor:
             where="header-params",
         )
     ticket = request.headers.get("ticket")
-    actor: OrganisationActor
     if ticket:
         cas = state.auth.cas
         user = await run_in_threadpool(
@@ -60,13 +61,18 @@ async def _service_client(request: Request, state: State) -> OrganisationActor:
         if user.kayttaja_tyyppi != "PALVELU":
             raise UserTypeNotAllowed()
         grants = grants_from_roles(user.roles)
-        actor = CasServiceActor(user.username, user.oid_henkilo or "", grants)
-    else:
-        token_actor = authenticate_bearer(request.headers.get("authorization"), state.settings)
+        return CasServiceActor(user.username, user.oid_henkilo or "", grants), None
+    # Pure CPU (the signature and claims): on the event loop.
+    actor = authenticate_bearer(request.headers.get("authorization"), state.settings)
+    return actor, actor.client_id
+
+
+async def _service_client(request: Request, state: State) -> OrganisationActor:
+    actor, client_id = await _authenticate(request, state)
+    if client_id is not None:
         # A valid signature is not enough: the client may have been disabled since. One
         # primary-key read per request, so revocation takes effect at once.
-        await run_in_threadpool(_require_active_client, state, token_actor.client_id)
-        actor = token_actor
+        await run_in_threadpool(_require_active_client, state, client_id)
     trail_of(request).actor = actor
     return actor
 
@@ -80,3 +86,28 @@ async def _service_context(request: Request, state: State, actor: ServiceClient)
 
 ServiceContext = Annotated[UseCase, Depends(_service_context)]
 """The use-case context of an authenticated service client's request."""
+
+
+@dataclass(frozen=True)
+class ServiceRead:
+    """A service client's read whose client row is checked by the read itself, in its own
+    statement (``hoks.service.reading``), instead of by a lookup and a threadpool hop of its
+    own: for an ``async def`` route whose one hop is the read (``context.async_read``). A route
+    that takes it must have its read refuse an inactive ``unchecked_client_id`` first."""
+
+    actor: OrganisationActor
+    ctx: UseCase
+    unchecked_client_id: str | None
+    """The client whose row must still be active (a bearer token); None for a CAS ticket."""
+
+
+async def _service_read(request: Request, state: State) -> ServiceRead:
+    actor, client_id = await _authenticate(request, state)
+    # Known to the trail before the check, so the read can audit a denial. A disabled
+    # client is refused before the read names its target, so, as with ``ServiceClient``,
+    # its refusal is not audited (``UseCase._audit_failure`` needs a target or records).
+    trail_of(request).actor = actor
+    return ServiceRead(actor, context_of(request, state, actor), client_id)
+
+
+ServiceClientRead = Annotated[ServiceRead, Depends(_service_read)]

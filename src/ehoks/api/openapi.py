@@ -357,6 +357,8 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         yield from _calls(dependency)
 
 
+# A service client's request: the client checked up front, or by the route's read itself.
+SERVICE_DEPENDENCIES = {deps._service_client, deps._service_read}
 SESSION_DEPENDENCIES = {people._logged_in, people._student, people._official, people._email_user}
 
 
@@ -366,7 +368,7 @@ def _complete(operation: dict[str, Any], route: APIRoute, method: str) -> None:
     if "422" not in _declared(route):
         # FastAPI's own 422: our parameter errors are 400 in the original's shape (below).
         responses.pop("422", None)
-    if deps._service_client in calls:
+    if calls & SERVICE_DEPENDENCIES:
         operation["security"] = SERVICE_SECURITY
         _merge_error(responses, 400, [bodies.RequestValidationBody.__name__])
         _merge_error(responses, 401, [bodies.ErrorBody.__name__])

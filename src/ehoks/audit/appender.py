@@ -21,6 +21,8 @@ answered, and the spooled events join the chain as soon as the lock is free (ret
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -53,6 +55,27 @@ class _Pending:
     records: Sequence[AuditRecord]
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+
+
+class _LoopEvent(threading.Event):
+    """A pending batch's ``done`` that also wakes a coroutine awaiting it (``append_async``):
+    the appender's thread sets it as for any caller, and the event loop hears of it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, future: asyncio.Future[None]) -> None:
+        super().__init__()
+        self._loop = loop
+        self._future = future
+
+    def set(self) -> None:
+        super().set()
+        # RuntimeError: the loop has closed, so nobody awaits the answer any more.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(_wake, self._future)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():  # cancelled when the request was
+        future.set_result(None)
 
 
 class BatchAppender:
@@ -101,6 +124,21 @@ class BatchAppender:
         pending = _Pending(())
         self._queue.put(pending)
         pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+
+    async def append_async(self, records: Sequence[AuditRecord]) -> None:
+        """``append`` for a coroutine: the same batches and the same guarantee (returns once
+        the records are committed, or raises what made their batch fail), awaited on the event
+        loop instead of holding a thread while the batch commits."""
+        if not records:
+            return
+        self._ensure_thread()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        pending = _Pending(records, done=_LoopEvent(loop, future))
+        self._queue.put(pending)
+        await future
         if pending.error is not None:
             raise pending.error
 

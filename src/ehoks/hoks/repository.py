@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ehoks.hoks import create_statement
+from ehoks.hoks import create_repository
 from ehoks.hoks.errors import ArchivedHoksExists, HoksAlreadyExists
 from ehoks.hoks.models import (
     Hoks,
@@ -27,7 +27,7 @@ from ehoks.oppijaindex.service import IndexRows
 _HOKS = cast(Table, Hoks.__table__)
 _TYOPAIKKAJAKSO = cast(Table, HoksTyopaikkajakso.__table__)
 _NAYTTO = cast(Table, HoksNaytto.__table__)
-_INSERTED = create_statement.HOKS_COLUMNS
+_INSERTED = create_repository.HOKS_COLUMNS
 
 
 def _insert_for(session: Session) -> Any:
@@ -94,12 +94,12 @@ class HoksRepository:
 
     def add_with_index(self, hoks: Hoks, index: IndexRows) -> Hoks:
         """``add`` and the index rows' upserts (``oppijaindex.service.store``) as one statement
-        (PostgreSQL only, ``create_statement``), with ``add``'s answers: when the study right
+        (PostgreSQL only, ``create_repository``), with ``add``'s answers: when the study right
         already has a HOKS nothing is written and the same error is raised; a unique key of the
         HOKS row itself (its eid) is a lost race all the same."""
         values = {key: getattr(hoks, key) for key in _INSERTED}
         try:
-            new_id = create_statement.insert(self.session, values, index)
+            new_id = create_repository.insert(self.session, values, index)
         except IntegrityError as exc:
             # A unique key of a projection or index row is no lost race: it surfaces as is,
             # as it does from ``add``'s separate statements.

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import JsonBody, ServiceClient, ServiceContext
+from ehoks.api.deps import JsonBody, ServiceClient, ServiceClientRead, ServiceContext
 from ehoks.api.openapi import (
     ETAG,
     EXAMPLE_HOKS,
@@ -28,11 +28,12 @@ from ehoks.api.openapi import (
 from ehoks.api.params import HoksId, InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
 from ehoks.context import UseCase
+from ehoks.context.async_read import read_async
 from ehoks.context.request import State, Trail
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import SchemaNotFound
 from ehoks.hoks.schemas import json_schemas
-from ehoks.hoks.service import etag
+from ehoks.hoks.service import etag, reading
 from ehoks.jatko import service as jatko_service
 from ehoks.limits import DB_INT_MAX
 
@@ -209,18 +210,23 @@ def get_hoks_by_opiskeluoikeus(
         **errors(404),
     },
 )
-def get_hoks(
+async def get_hoks(
     hoks_id: HoksId,
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientRead,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    with ctx.read() as session:
-        hoks, view = hoks_service.get(session, actor, hoks_id, ctx)
+    # The lean path (issue 12, item 5): one threadpool hop, one statement that also checks
+    # the client, the audit event awaited on the event loop (docs/performance.md).
+    hoks = await read_async(
+        caller.ctx,
+        lambda session: reading.get_checking_client(
+            session, caller.actor, hoks_id, caller.ctx, client_id=caller.unchecked_client_id
+        ),
+    )
     headers = _etag_headers(hoks.version)
     if if_none_match is not None and etag(hoks.version) in if_none_match:
         return Response(status_code=304, headers=headers)
-    return envelope(view, headers=headers)
+    return envelope(reading.view_of(hoks), headers=headers)
 
 
 @router.put(

@@ -60,7 +60,7 @@ class IndexRows:
 
 def index_rows(data: IndexInput, *, now: datetime) -> IndexRows:
     """What ``store`` writes, for a caller that writes it in a statement of its own (the
-    create's one statement on PostgreSQL, ``hoks.create_statement``)."""
+    create's one statement on PostgreSQL, ``hoks.create_repository``)."""
     oppija = None
     if data.henkilo is not None:
         oppija = {"oid": data.henkilo.oid, "nimi": data.henkilo.nimi, "updated_at": now}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ehoks.access.actor import Actor, SystemActor
-from ehoks.access.facts import StudyRightsMemo, authorize
+from ehoks.access.facts import StoredHoks, StudyRightsMemo, authorize
 from ehoks.access.policy import Access, Action
 from ehoks.context import UseCase
 from ehoks.errors import ValidationFailed
@@ -77,7 +77,7 @@ def decide_on(
     session: Session,
     actor: Actor,
     action: Action,
-    hoks: Hoks,
+    hoks: StoredHoks,
     deps: UseCase,
     *,
     rights: StudyRightsMemo | None = None,

@@ -16,7 +16,7 @@ from ehoks.access.actor import Actor
 from ehoks.access.policy import require_hoks_privilege, require_validation_privilege
 from ehoks.audit.diff import changes as document_changes
 from ehoks.context import UseCase
-from ehoks.hoks import create_statement
+from ehoks.hoks import create_repository
 from ehoks.hoks.errors import (
     IdempotencyKeyReused,
     OpiskeluoikeusIncluded,
@@ -136,14 +136,14 @@ def apply_create(
         updated_by=actor.audit_id,
         **hoks_columns(document),
     )
-    if create_statement.applies_to(session):
+    if create_repository.applies_to(session):
         # PostgreSQL: the HOKS, its projections and its index rows in one statement.
         repository.add_with_index(
             hoks, oppijaindex_service.index_rows(prepared.index_input, now=now)
         )
     else:
         # SQLite: one writer at a time, and a statement is a library call, not a round trip;
-        # the separate statements stay (``hoks.create_statement``).
+        # the separate statements stay (``hoks.create_repository``).
         repository.add(hoks)
         oppijaindex_service.store(session, prepared.index_input, now=now)
     deps.audit("create", hoks, writer_basis(actor), changes=document_changes(None, document))
