@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from ehoks.access.actor import CasServiceActor, OrganisationActor, grants_from_roles
@@ -89,25 +90,33 @@ ServiceContext = Annotated[UseCase, Depends(_service_context)]
 
 
 @dataclass(frozen=True)
-class ServiceRead:
-    """A service client's read whose client row is checked by the read itself, in its own
-    statement (``hoks.service.reading``), instead of by a lookup and a threadpool hop of its
-    own: for an ``async def`` route whose one hop is the read (``context.async_read``). A route
-    that takes it must have its read refuse an inactive ``unchecked_client_id`` first."""
+class ServiceCall:
+    """A service client's request whose client row is checked in the route's own one
+    threadpool hop instead of in a lookup and a hop of its own (``ServiceClient``): for an
+    ``async def`` route. A read checks it in its own statement (``hoks.service.reading``); a
+    write calls ``check_client()`` first. Either way an inactive client is refused (401)
+    before anything else of the request touches the database."""
 
     actor: OrganisationActor
     ctx: UseCase
     unchecked_client_id: str | None
     """The client whose row must still be active (a bearer token); None for a CAS ticket."""
+    lookups: sessionmaker[Session]
+
+    def check_client(self) -> None:
+        """``ServiceClient``'s check, in the caller's thread (one primary-key read)."""
+        if self.unchecked_client_id is not None:
+            with self.lookups.begin() as session:
+                require_active_client(session, self.unchecked_client_id)
 
 
-async def _service_read(request: Request, state: State) -> ServiceRead:
+async def _service_call(request: Request, state: State) -> ServiceCall:
     actor, client_id = await _authenticate(request, state)
     # Known to the trail before the check, so the read can audit a denial. A disabled
-    # client is refused before the read names its target, so, as with ``ServiceClient``,
+    # client is refused before the request names its target, so, as with ``ServiceClient``,
     # its refusal is not audited (``UseCase._audit_failure`` needs a target or records).
     trail_of(request).actor = actor
-    return ServiceRead(actor, context_of(request, state, actor), client_id)
+    return ServiceCall(actor, context_of(request, state, actor), client_id, state.lookups)
 
 
-ServiceClientRead = Annotated[ServiceRead, Depends(_service_read)]
+ServiceClientCall = Annotated[ServiceCall, Depends(_service_call)]

@@ -358,7 +358,7 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
 
 
 # A service client's request: the client checked up front, or by the route's read itself.
-SERVICE_DEPENDENCIES = {deps._service_client, deps._service_read}
+SERVICE_DEPENDENCIES = {deps._service_client, deps._service_call}
 SESSION_DEPENDENCIES = {people._logged_in, people._student, people._official, people._email_user}
 
 

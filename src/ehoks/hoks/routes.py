@@ -6,12 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import JsonBody, ServiceClient, ServiceClientRead, ServiceContext
+from ehoks.api.deps import (
+    JsonBody,
+    ServiceCall,
+    ServiceClient,
+    ServiceClientCall,
+    ServiceContext,
+)
 from ehoks.api.openapi import (
     ETAG,
     EXAMPLE_HOKS,
@@ -103,12 +110,10 @@ PAGED = {
         **errors(422),
     },
 )
-def create_hoks(
+async def create_hoks(
     request: Request,
     body: JsonBody,
-    actor: ServiceClient,
-    state: State,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -128,6 +133,24 @@ def create_hoks(
         ),
     ] = None,
 ) -> OrjsonResponse:
+    # One threadpool hop for the whole use case: the client check, the prepare phase, the
+    # write and its audit (issue 12, item 5; docs/performance.md).
+    written = await anyio.to_thread.run_sync(_create, caller, body, idempotency_key, jatkaa_hoksia)
+    headers = _etag_headers(written.version)
+    if written.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return envelope(
+        {"uri": f"{request.url.path}/{written.hoks_id}"},
+        meta={"id": written.hoks_id},
+        headers=headers,
+    )
+
+
+def _create(
+    caller: ServiceCall, body: Any, idempotency_key: str | None, jatkaa_hoksia: int | None
+) -> hoks_service.Written:
+    caller.check_client()
+    actor, ctx = caller.actor, caller.ctx
     prepared = hoks_service.prepare_create(actor, body, ctx)
     if jatkaa_hoksia is not None:
         jatko_service.prepare_record(ctx, jatkaa_hoksia, prepared.document["oppija-oid"])
@@ -145,15 +168,7 @@ def create_hoks(
             jatko_service.record(session, actor, written.hoks_id, jatkaa_hoksia, ctx)
         return written
 
-    written = ctx.write(apply)
-    headers = _etag_headers(written.version)
-    if written.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return envelope(
-        {"uri": f"{request.url.path}/{written.hoks_id}"},
-        meta={"id": written.hoks_id},
-        headers=headers,
-    )
+    return ctx.write(apply)
 
 
 @router.get(
@@ -212,7 +227,7 @@ def get_hoks_by_opiskeluoikeus(
 )
 async def get_hoks(
     hoks_id: HoksId,
-    caller: ServiceClientRead,
+    caller: ServiceClientCall,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     # The lean path (issue 12, item 5): one threadpool hop, one statement that also checks
