@@ -70,7 +70,8 @@ def _statements(kinds: dict[str, int] | None) -> str:
         return "—"
     own = sum(n for k, n in kinds.items() if k not in ("transaction control", "audit"))
     parts = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()) if k != "transaction control")
-    return f"{own} + audit {kinds.get('audit', 0)} ({parts})"
+    # "audit": the shared chain transaction's statements, one set per batch of requests.
+    return f"{own} + shared audit {kinds.get('audit', 0)} ({parts})"
 
 
 def rows_for(run: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, str]:

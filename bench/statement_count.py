@@ -30,12 +30,22 @@ def kind(statement: str) -> str:
     upper = " ".join(statement.split()).upper()
     if upper.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
         return "transaction control"
-    if "AUDIT_EVENT" in upper or "PG_ADVISORY_XACT_LOCK(%(KEY)S)" in upper:
+    if upper.startswith("INSERT INTO AUDIT_STAGED"):
+        # A write's own statement: its events staged in its transaction (audit.staging).
+        return "audit staged"
+    if (
+        "AUDIT_EVENT" in upper
+        or "AUDIT_STAGED" in upper
+        or "PG_ADVISORY_XACT_LOCK(%(KEY)S)" in upper
+    ):
+        # The shared chain transaction (audit.appender): one per batch of requests.
         return "audit"
     if "SERVICE_CLIENT" in upper:
         return "client check"
     if "REGISTRY_" in upper:
         return "registry"
+    if upper.startswith("WITH") and " INSERT INTO " in f" {upper} ":
+        return "write"  # the create's data-modifying CTE (hoks.create_repository)
     return "write" if upper.startswith(("INSERT", "UPDATE", "DELETE")) else "read"
 
 
