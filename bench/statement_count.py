@@ -44,7 +44,7 @@ def kind(statement: str) -> str:
         return "client check"
     if "REGISTRY_" in upper:
         return "registry"
-    if upper.startswith("WITH") and " INSERT INTO " in f" {upper} ":
+    if upper.startswith("WITH") and "INSERT INTO" in upper:
         return "write"  # the create's data-modifying CTE (hoks.create_repository)
     return "write" if upper.startswith(("INSERT", "UPDATE", "DELETE")) else "read"
 
