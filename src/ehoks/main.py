@@ -158,7 +158,6 @@ def _is(route: BaseRoute) -> TypeGuard[Route]:
 def routers() -> list[tuple[str, APIRouter]]:
     """Every router of the application with its prefix (the route × caller test walks these)."""
     return [
-        *(("", router) for router in web.routers()),
         ("", access_router),
         ("", login_router),
         ("", tyopaikka_router),
@@ -176,8 +175,13 @@ def routers() -> list[tuple[str, APIRouter]]:
         (OPPIJA_API_V1, oppija_router),
         (OPPIJA_API_V1, sharing_oppija_router),
         (API_V1, _health_router()),
-        # Last: its /hoks/{id}/{part}/{id} patterns would take other routers' paths.
+        # Last of the API: its /hoks/{id}/{part}/{id} patterns would take other routers' paths.
         (API_V1, retired_hoks_router),
+        # The people's pages after the API: no page's pattern can match a path of the API
+        # (their prefixes differ; tests/test_route_matrix.py), and a request is matched
+        # against the routes in order, so the API's hot paths no longer try the ~70 page
+        # routes first (docs/performance.md, "GET on one connection").
+        *(("", router) for router in web.routers()),
     ]
 
 

@@ -589,9 +589,10 @@ def test_only_super_users_restore(client, officer, plan, db, settings, crud):
 # registries' HTTP services): the session, the HOKS with its index rows, the operation of the
 # latest change, its writers' names, the plans it continues or is continued in (one statement,
 # ``jatko.repository``), and the audit event's append (chain head and insert; plus the chain
-# lock and the look for writes' staged events on PostgreSQL, ``audit.staging``). The learner here has no other study right, so the start offer
-# (``virkailija_jatko.start_offer``) asks no more; with one the official may write on, it adds
-# one statement (whether that study right has a HOKS yet).
+# lock and the look for writes' staged events on PostgreSQL, ``audit.staging``). The learner
+# here has no other study right, so the start offer (``virkailija_jatko.start_offer``) asks no
+# more; with one the official may write on, it adds one statement (whether that study right
+# has a HOKS yet).
 HOKS_PAGE_STATEMENTS = {"sqlite": 7, "postgresql": 9}
 
 
