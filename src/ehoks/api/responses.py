@@ -27,5 +27,10 @@ def envelope(
     return OrjsonResponse({"meta": meta or {}, "data": data}, status_code, headers)
 
 
+def encoded(body: bytes, headers: dict[str, str] | None = None) -> Response:
+    """A 200 whose JSON is already bytes (``hoks.service.reading.body_of``)."""
+    return Response(body, 200, headers, media_type="application/json")
+
+
 def no_content(headers: dict[str, str] | None = None) -> Response:
     return Response(status_code=204, headers=headers)

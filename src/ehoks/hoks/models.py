@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +40,10 @@ class Hoks(Base):
     osaamisen_saavuttamisen_pvm: Mapped[date | None] = mapped_column(Date)
     manuaalisyotto: Mapped[bool] = mapped_column(Boolean, default=False)
     document: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # Whether ``document`` is already its own read view (``hoks.schemas.is_read_shaped``),
+    # set by every write of the document; a read then sends the stored JSON text as it is
+    # (``hoks.service.reading``). False for rows written before it was kept (migration 0015).
+    read_shaped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

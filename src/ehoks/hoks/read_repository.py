@@ -28,6 +28,8 @@ class HoksForRead:
     manuaalisyotto: bool
     version: int
     document_json: str
+    read_shaped: bool = False
+    """Whether ``document_json`` is its own read view already (``Hoks.read_shaped``)."""
     deleted_at: datetime | None = None
 
 
@@ -55,6 +57,7 @@ def _statement(*, check_client: bool) -> Select[Any]:
         hoks.version,
         # Text on both engines (JSONB's text on PostgreSQL), so the driver does not parse it.
         cast(hoks.document, Text).label("document_json"),
+        hoks.read_shaped,
     ).select_from(
         one.outerjoin(
             Hoks.__table__, and_(hoks.id == bindparam("hoks_id"), hoks.deleted_at.is_(None))
@@ -89,5 +92,6 @@ def hoks_with_client(session: Session, hoks_id: int, *, client_id: str | None) -
         manuaalisyotto=row.manuaalisyotto,
         version=row.version,
         document_json=row.document_json,
+        read_shaped=bool(row.read_shaped),
     )
     return ReadRow(bool(row.client_active), hoks)

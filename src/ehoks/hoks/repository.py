@@ -22,6 +22,7 @@ from ehoks.hoks.models import (
     IdempotencyKey,
 )
 from ehoks.hoks.projections import naytto_rows, tyopaikkajakso_rows
+from ehoks.hoks.schemas import is_read_shaped
 from ehoks.oppijaindex.service import IndexRows
 
 _HOKS = cast(Table, Hoks.__table__)
@@ -76,6 +77,7 @@ class HoksRepository:
 
         Core, not the ORM unit of work: the row is written as given and ``hoks`` (not added to
         the session) gets its id; the caller uses it only for ids and the audit event."""
+        hoks.read_shaped = is_read_shaped(hoks.document)
         values = {key: getattr(hoks, key) for key in _INSERTED}
         try:
             new_id = self.session.execute(
@@ -97,6 +99,7 @@ class HoksRepository:
         (PostgreSQL only, ``create_repository``), with ``add``'s answers: when the study right
         already has a HOKS nothing is written and the same error is raised; a unique key of the
         HOKS row itself (its eid) is a lost race all the same."""
+        hoks.read_shaped = is_read_shaped(hoks.document)
         values = {key: getattr(hoks, key) for key in _INSERTED}
         try:
             new_id = create_repository.insert(self.session, values, index)
@@ -130,6 +133,7 @@ class HoksRepository:
         projections are rewritten, all in the caller's transaction."""
         self.append_history(hoks, operation=operation, changed_by=changed_by, now=now)
         hoks.document = document
+        hoks.read_shaped = is_read_shaped(document)
         for name, value in (columns or {}).items():
             setattr(hoks, name, value)
         hoks.version += 1

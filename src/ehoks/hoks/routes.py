@@ -33,7 +33,7 @@ from ehoks.api.openapi import (
     part_read_names,
 )
 from ehoks.api.params import HoksId, InstantInRange, check_page_size
-from ehoks.api.responses import OrjsonResponse, envelope, no_content
+from ehoks.api.responses import OrjsonResponse, encoded, envelope, no_content
 from ehoks.context import UseCase
 from ehoks.context.async_read import read_async
 from ehoks.context.request import State, Trail
@@ -241,7 +241,7 @@ async def get_hoks(
     headers = _etag_headers(hoks.version)
     if if_none_match is not None and etag(hoks.version) in if_none_match:
         return Response(status_code=304, headers=headers)
-    return envelope(reading.view_of(hoks), headers=headers)
+    return encoded(reading.body_of(hoks), headers)
 
 
 @router.put(

@@ -22,6 +22,7 @@ from ehoks.hoks.schemas.partkinds import PART_KINDS, PartInfo, PartKind
 from ehoks.hoks.schemas.spec import ROOT
 from ehoks.hoks.schemas.views import (
     VipunenProjectionError,
+    is_read_shaped,
     read_view,
     vipunen_view,
     with_defaults,
@@ -36,6 +37,7 @@ __all__ = [
     "PartInfo",
     "PartKind",
     "VipunenProjectionError",
+    "is_read_shaped",
     "json_schemas",
     "openapi_models",
     "read_view",

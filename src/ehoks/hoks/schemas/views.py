@@ -96,6 +96,19 @@ def read_view(document: dict[str, Any]) -> dict[str, Any]:
     return with_defaults(ROOT, document)
 
 
+# The keys the GET representation puts before the document's own (``common.full_view``).
+SERVER_FIELDS = frozenset({"id", "eid", "manuaalisyotto"})
+
+
+def is_read_shaped(document: dict[str, Any]) -> bool:
+    """Whether ``document`` is already its own read view, with none of the server's own
+    fields: then the stored JSON text is the read representation's document as it is, and a
+    read can send it without parsing it (``hoks.service.reading``). Documents validated for
+    POST and PUT nearly always are; a PATCH that sets a value to null is not until the next
+    full write."""
+    return SERVER_FIELDS.isdisjoint(document) and read_view(document) == document
+
+
 def _redact_visit(entity_name: str, obj: dict[str, Any]) -> dict[str, Any]:
     if entity_name == ROOT:
         obj.pop("sahkoposti", None)
