@@ -121,6 +121,24 @@ WRITTEN: dict[int | str, dict[str, Any]] = {
     204: {"description": "Written; the new version in `ETag`", "headers": ETAG}
 }
 
+# The Vipunen feed's page (GET /hoks/paged).
+VIPUNEN_PAGE = {
+    "type": "object",
+    "required": ["meta", "data"],
+    "properties": {
+        "meta": {"type": "object"},
+        "data": {
+            "type": "object",
+            "required": ["last-id", "failed-ids", "result"],
+            "properties": {
+                "last-id": {"type": "integer"},
+                "failed-ids": {"type": "array", "items": {"type": "integer"}},
+                "result": {"type": "array", "items": {"$ref": "#/components/schemas/HOKSVipunen"}},
+            },
+        },
+    },
+}
+
 
 def describe_hoks_api() -> str:
     return DESCRIPTION.strip()

@@ -22,6 +22,7 @@ from ehoks.api.deps import (
 from ehoks.api.openapi import (
     ETAG,
     EXAMPLE_HOKS,
+    VIPUNEN_PAGE,
     WRITTEN,
     collections,
     errors,
@@ -72,22 +73,6 @@ def _etag_headers(version: int) -> dict[str, str]:
 CREATED_PART_HEADERS = {
     **ETAG,
     "Location": {"description": "The new part's address", "schema": {"type": "string"}},
-}
-PAGED = {
-    "type": "object",
-    "required": ["meta", "data"],
-    "properties": {
-        "meta": {"type": "object"},
-        "data": {
-            "type": "object",
-            "required": ["last-id", "failed-ids", "result"],
-            "properties": {
-                "last-id": {"type": "integer"},
-                "failed-ids": {"type": "array", "items": {"type": "integer"}},
-                "result": {"type": "array", "items": {"$ref": "#/components/schemas/HOKSVipunen"}},
-            },
-        },
-    },
 }
 
 
@@ -175,7 +160,7 @@ def _create(
     "/hoks/paged",
     summary="Anonymised HOKS feed for Vipunen",
     tags=["hoks"],
-    responses=ok_schema(PAGED),
+    responses=ok_schema(VIPUNEN_PAGE),
 )
 def list_hoks_paged(
     actor: ServiceClient,
