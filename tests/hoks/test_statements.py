@@ -8,15 +8,11 @@ here (psycopg sends BEGIN with the first statement; SQLite's is our own ``BEGIN 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import Engine, event
 
 from tests.conftest import API
 from tests.factories import OPH, hoks_body, koski_opiskeluoikeus
+from tests.sql_count import statements
 
 # The request's own statements, by purpose. A create: the client's active check, the Koski
 # study right (with the learner's other study rights and the learner's ONR person in the same
@@ -40,22 +36,6 @@ CREATE_AUDIT = {"sqlite": {"audit": 2}, "postgresql": {"staged": 1, "audit": 5}}
 # Reads share one appender transaction per batch: the head and the insert; on PostgreSQL the
 # chain lock first and a look for staged events (none here).
 AUDIT = {"sqlite": 2, "postgresql": 4}
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        text = " ".join(statement.split())
-        if not text.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            seen.append(text)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 def _kind(statement: str) -> str:

@@ -5,12 +5,10 @@ person in one statement; the ONR port then answers the person from it, once
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, event
+from sqlalchemy import Engine, delete
 
 from ehoks.config import Settings
 from ehoks.db import make_session_factory
@@ -19,6 +17,7 @@ from ehoks.registries import Registries, build_registries
 from ehoks.registries.local import import_directory
 from ehoks.registries.local.clients import LocalKoski, LocalOnr
 from ehoks.registries.local.models import OnrHenkilo
+from tests.sql_count import statements
 
 
 def _demo(name: str) -> Any:
@@ -29,22 +28,6 @@ def _demo(name: str) -> Any:
 def registries(db: Engine) -> Registries:
     import_directory(db, DEMO_DATA_DIR)
     return build_registries(Settings(), db)
-
-
-@contextmanager
-def statements(db: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # SQLite's BEGIN is our own statement; psycopg sends none in autocommit.
-        if not statement.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(db, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db, "before_cursor_execute", count)
 
 
 def test_the_three_lookups_of_a_create_are_one_statement(db: Engine, registries) -> None:
