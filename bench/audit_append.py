@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from ehoks.audit.repository import AuditRepository
 from ehoks.audit.service import AuditRecord, append, event_hash, record_for, verify
 from ehoks.db import make_engine, make_session_factory, read_only_session_factory
 from ehoks.migrate import upgrade
-from raw_baseline import percentiles
+from raw_baseline import percentiles, run_together
 
 OFFICIAL = OfficialActor(oid="1.2.246.562.24.00000000001", name="Virkailija Vilma", grants=())
 
@@ -51,25 +50,16 @@ def read_event(i: int) -> AuditRecord:
 def timed_appends(factory: sessionmaker[Session], total: int, threads: int) -> dict[str, Any]:
     """``total`` single-event transactions spread over ``threads`` threads."""
     latencies: list[list[float]] = [[] for _ in range(threads)]
-    gate = threading.Barrier(threads + 1)
 
     def work(index: int) -> None:
         mine = latencies[index]
-        gate.wait()
         for i in range(index, total, threads):
             began = time.perf_counter()
             with factory.begin() as session:
                 append(session, [read_event(i)])
             mine.append(time.perf_counter() - began)
 
-    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    gate.wait()
-    began = time.perf_counter()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - began
+    elapsed = run_together(work, threads)
     return {
         "per_second": total / elapsed,
         "latency_ms": percentiles([x for per in latencies for x in per]),
@@ -81,24 +71,15 @@ def timed_group_appends(factory: sessionmaker[Session], total: int, threads: int
     waits until it is committed."""
     appender = BatchAppender(factory)
     latencies: list[list[float]] = [[] for _ in range(threads)]
-    gate = threading.Barrier(threads + 1)
 
     def work(n: int) -> None:
         mine = latencies[n]
-        gate.wait()
         for i in range(n, total, threads):
             began = time.perf_counter()
             appender.append([read_event(i)])
             mine.append(time.perf_counter() - began)
 
-    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    gate.wait()
-    began = time.perf_counter()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - began
+    elapsed = run_together(work, threads)
     appender.close()
     return {
         "per_second": total / elapsed,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -61,12 +62,10 @@ def parallel(conninfo: str, rows: list[Row], threads: int) -> dict[str, Any]:
     connections = [psycopg.connect(conninfo, autocommit=True) for _ in range(threads)]
     latencies: list[list[float]] = [[] for _ in range(threads)]
     errors: list[str] = []
-    start_gate = threading.Barrier(threads + 1)
 
     def work(index: int) -> None:
         connection = connections[index]
         mine = latencies[index]
-        start_gate.wait()
         try:
             for row in rows[index::threads]:
                 began = time.perf_counter()
@@ -75,14 +74,7 @@ def parallel(conninfo: str, rows: list[Row], threads: int) -> dict[str, Any]:
         except psycopg.Error as exc:  # pragma: no cover - reported, not expected
             errors.append(str(exc))
 
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    start_gate.wait()
-    began = time.perf_counter()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - began
+    elapsed = run_together(work, threads)
     for connection in connections:
         connection.close()
     return {
@@ -109,6 +101,25 @@ def executemany(conninfo: str, rows: list[Row]) -> dict[str, Any]:
         "seconds": round(elapsed, 3),
         "per_second": round(len(rows) / elapsed, 1),
     }
+
+
+def run_together(work: Callable[[int], None], threads: int) -> float:
+    """``work(0)`` … ``work(threads - 1)``, each in a thread of its own, released together;
+    the seconds from their release to the last one's end."""
+    gate = threading.Barrier(threads + 1)
+
+    def run(index: int) -> None:
+        gate.wait()
+        work(index)
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    gate.wait()
+    began = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    return time.perf_counter() - began
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:

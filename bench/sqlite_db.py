@@ -5,12 +5,11 @@ standard library's ``sqlite3``, in WAL mode with ``synchronous=NORMAL`` as ``eho
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from raw_baseline import Row, percentiles
+from raw_baseline import Row, percentiles, run_together
 
 TABLE = "bench_raw_hoks"
 DDL = f"""
@@ -102,11 +101,9 @@ def parallel(path: str, rows: list[Row], threads: int) -> dict[str, Any]:
     connections = [_connect(path) for _ in range(threads)]
     latencies: list[list[float]] = [[] for _ in range(threads)]
     errors: list[str] = []
-    gate = threading.Barrier(threads + 1)
 
     def work(index: int) -> None:
         connection, mine = connections[index], latencies[index]
-        gate.wait()
         try:
             for row in rows[index::threads]:
                 began = time.perf_counter()
@@ -117,14 +114,7 @@ def parallel(path: str, rows: list[Row], threads: int) -> dict[str, Any]:
         except sqlite3.Error as exc:  # reported, not expected
             errors.append(str(exc))
 
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    gate.wait()
-    began = time.perf_counter()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - began
+    elapsed = run_together(work, threads)
     for connection in connections:
         connection.close()
     done = sum(len(x) for x in latencies)
