@@ -191,7 +191,7 @@ def get_sync_vs_async(app: Any, token: str, hoks_id: int, repeat: int) -> None:
     from fastapi.responses import Response
 
     from ehoks.api import deps
-    from ehoks.api.responses import envelope
+    from ehoks.api.responses import encoded, envelope
     from ehoks.hoks import service as hoks_service
 
     def former(hoks_id: int, actor: Any, ctx: Any) -> Response:
@@ -207,7 +207,7 @@ def get_sync_vs_async(app: Any, token: str, hoks_id: int, repeat: int) -> None:
     }  # fmt: skip
     app.add_api_route("/twin/former/{hoks_id}", former, methods=["GET"])
     paths = {"the route as served": f"{PATH}/{hoks_id}"}
-    if hasattr(deps, "ServiceClientRead"):
+    if hasattr(deps, "ServiceClientCall"):
         from ehoks.hoks.service import reading
 
         def same_read(hoks_id: int, caller: Any) -> Response:
@@ -215,12 +215,10 @@ def get_sync_vs_async(app: Any, token: str, hoks_id: int, repeat: int) -> None:
                 hoks = reading.get_checking_client(
                     session, caller.actor, hoks_id, caller.ctx, client_id=caller.unchecked_client_id
                 )
-            return envelope(
-                reading.view_of(hoks), headers={"ETag": hoks_service.etag(hoks.version)}
-            )
+            return encoded(reading.body_of(hoks), {"ETag": hoks_service.etag(hoks.version)})
 
         same_read.__annotations__ = {
-            "hoks_id": int, "caller": deps.ServiceClientRead, "return": Response
+            "hoks_id": int, "caller": deps.ServiceClientCall, "return": Response
         }  # fmt: skip
         app.add_api_route("/twin/same/{hoks_id}", same_read, methods=["GET"])
         paths["def, the same one read"] = f"/twin/same/{hoks_id}"

@@ -15,7 +15,7 @@ from ehoks.access.actor import CasServiceActor, OrganisationActor, grants_from_r
 from ehoks.access.service import authenticate_bearer, require_active_client
 from ehoks.api.json_body import NotJson, is_json_media_type, parse_json_body
 from ehoks.context import UseCase
-from ehoks.context.request import AppState, State, context_of, trail_of
+from ehoks.context.request import State, context_of, trail_of
 from ehoks.errors import Forbidden, ValidationFailed
 
 
@@ -35,8 +35,8 @@ class UserTypeNotAllowed(Forbidden):
         super().__init__("User type 'PALVELU' is required")
 
 
-def _require_active_client(state: AppState, client_id: str) -> None:
-    with state.lookups.begin() as session:
+def _require_active_client(lookups: sessionmaker[Session], client_id: str) -> None:
+    with lookups.begin() as session:
         require_active_client(session, client_id)
 
 
@@ -73,7 +73,7 @@ async def _service_client(request: Request, state: State) -> OrganisationActor:
     if client_id is not None:
         # A valid signature is not enough: the client may have been disabled since. One
         # primary-key read per request, so revocation takes effect at once.
-        await run_in_threadpool(_require_active_client, state, client_id)
+        await run_in_threadpool(_require_active_client, state.lookups, client_id)
     trail_of(request).actor = actor
     return actor
 
@@ -106,8 +106,7 @@ class ServiceCall:
     def check_client(self) -> None:
         """``ServiceClient``'s check, in the caller's thread (one primary-key read)."""
         if self.unchecked_client_id is not None:
-            with self.lookups.begin() as session:
-                require_active_client(session, self.unchecked_client_id)
+            _require_active_client(self.lookups, self.unchecked_client_id)
 
 
 async def _service_call(request: Request, state: State) -> ServiceCall:
