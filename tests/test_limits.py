@@ -619,6 +619,23 @@ class TestShortErrors:
         assert response.status_code == 400
         assert response.json()["value"] == {"x": 1}
 
+    @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+    @pytest.mark.parametrize("huge", [2**63, -(2**63) - 1, 6674019200971096256208175104])
+    def test_a_small_body_with_an_integer_beyond_64_bits_is_400_naming_it(
+        self, client, headers, created, method, huge, db
+    ):
+        # Found by the fuzzer: a short body is echoed whole, and orjson cannot write the integer.
+        path = f"{API}/hoks" if method == "POST" else f"{API}/hoks/{created}"
+        content = f'{{"id": {huge}, "sahkoposti": "a@example.org"}}'.encode()
+        before = stored(db)
+        response = client.request(
+            method, path, content=content, headers={**headers, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, response.text
+        assert "out of range" in problem_at(response, "id")
+        assert response.json()["value"] == content.decode().replace(" ", "")
+        assert stored(db) == before
+
     def test_a_body_of_a_thousand_bad_items_gets_at_most_100_problems(
         self, client, headers, learner
     ):
@@ -638,6 +655,10 @@ def test_excerpt_is_bounded_however_the_value_is_shaped():
     assert len(excerpt({"k" * 10**6: 1})) <= 201
     assert len(excerpt([10**5000])) <= 201
     assert excerpt({"a": [1, "b", None, True]}) == {"a": [1, "b", None, True]}
+    assert excerpt({"a": [2**63 - 1, -(2**63)]}) == {"a": [2**63 - 1, -(2**63)]}
+    # Beyond 64 bits the value cannot be written as JSON by orjson: its text is shown instead.
+    assert excerpt({"a": [2**63]}) == '{"a":[9223372036854775808]}'
+    assert excerpt([-(2**63) - 1, 10**40]) == "[-9223372036854775809,<a very large integer>]"
 
 
 def test_every_integer_parameter_of_every_route_is_bounded(app):

@@ -139,6 +139,9 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> Any:
     value (the rendering stops as soon as the budget is spent)."""
     parts: list[str] = []
     budget = [limit + 1]
+    # A short value with an integer JSON writers cannot hold (beyond 64 bits) is shown as its
+    # text: echoing the value itself would make the error response fail to serialise.
+    writable = [True]
 
     def emit(text: str) -> bool:
         parts.append(text[: budget[0]])
@@ -162,10 +165,12 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> Any:
             return emit("]")
         if isinstance(node, str):
             return emit(_quoted(node))
+        if isinstance(node, int) and not JSON_INT_MIN <= node <= JSON_INT_MAX:
+            writable[0] = False
         return emit(_scalar(node))
 
     if render(value):
-        return value
+        return value if writable[0] else "".join(parts)
     return "".join(parts)[:limit] + "…"
 
 
