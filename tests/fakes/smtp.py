@@ -197,6 +197,7 @@ def deliver_outbox(engine: Engine, smtp: SmtpSettings, **settings: Any) -> int:
         make_session_factory(engine),
         mail_handlers(SmtpMailer(smtp)),
         OutboxSettings(**settings),
+        context=lambda kind: None,  # the mail handlers need nothing of a job's context
     )
     return worker.drain()
 

@@ -52,6 +52,7 @@ def worker(session_factory, smtp, clock=None, **settings) -> Worker:
         session_factory,
         mail_handlers(SmtpMailer(smtp)),
         OutboxSettings(**settings),
+        context=lambda kind: None,
         clock=clock or Clock(),
         rng=random.Random(12),
     )
@@ -246,13 +247,16 @@ def test_a_stopping_worker_finishes_the_job_in_hand_and_hands_back_the_rest(sess
     started, release, stop = threading.Event(), threading.Event(), threading.Event()
     handled = []
 
-    def slow(payload):
+    def slow(_context, payload):
         started.set()
         assert release.wait(10)
         handled.append(payload["n"])
 
     job_worker = Worker(
-        session_factory, {"hidas": slow}, OutboxSettings(batch_size=3, poll_interval_seconds=0.05)
+        session_factory,
+        {"hidas": slow},
+        OutboxSettings(batch_size=3, poll_interval_seconds=0.05),
+        context=lambda kind: None,
     )
     thread = threading.Thread(target=job_worker.run, args=(stop,))
     thread.start()
@@ -273,10 +277,15 @@ def test_a_failing_handler_never_stops_the_worker(session_factory):
         enqueue(session, "ok", {})
     done = []
 
-    def broken(payload):
+    def broken(_context, payload):
         raise JobFailed("rikki meni")
 
-    job_worker = Worker(session_factory, {"rikki": broken, "ok": done.append}, OutboxSettings())
+    job_worker = Worker(
+        session_factory,
+        {"rikki": broken, "ok": lambda _context, payload: done.append(payload)},
+        OutboxSettings(),
+        context=lambda kind: None,
+    )
     assert job_worker.drain() == 2
     assert done == [{}]
     first, second = jobs(session_factory)
@@ -295,7 +304,12 @@ def test_the_worker_outlives_a_database_that_is_away(caplog):
             raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     stop = threading.Event()
-    job_worker = Worker(Away(), {}, OutboxSettings(poll_interval_seconds=0.01))  # type: ignore[arg-type]
+    job_worker = Worker(
+        Away(),  # type: ignore[arg-type]
+        {},
+        OutboxSettings(poll_interval_seconds=0.01),
+        context=lambda kind: None,
+    )
     thread = threading.Thread(target=job_worker.run, args=(stop,))
     thread.start()
     deadline = time.monotonic() + 10
@@ -307,3 +321,38 @@ def test_the_worker_outlives_a_database_that_is_away(caplog):
     assert len(calls) >= 3  # it kept looking
     assert not thread.is_alive()
     assert "OperationalError" in caplog.text
+
+
+def test_each_job_runs_with_a_use_case_context_of_its_own(db, settings):
+    """The worker is an entrypoint like the API and the CLI: ``ehoks worker``'s composition
+    root gives every job a context of its own, acting as the system under the job's kind."""
+    import dataclasses
+
+    from ehoks.access.actor import SystemActor
+    from ehoks.cli.worker import build_worker
+    from ehoks.context import UseCase, build_runtime
+
+    with db.begin() as connection:
+        connection.execute(OutboxJob.__table__.delete())
+    runtime = build_runtime(settings, db)
+    built = build_worker(settings, runtime)
+    assert set(built.handlers) == {"mail", "noop"}
+    seen: list[tuple[UseCase, dict]] = []
+    job_worker = dataclasses.replace(
+        built, handlers={"tehtava": lambda ctx, payload: seen.append((ctx, payload))}
+    )
+    with runtime.write_sessions.begin() as session:
+        enqueue(session, "tehtava", {"n": 1})
+        enqueue(session, "tehtava", {"n": 2})
+
+    assert job_worker.drain() == 2
+    (first, one), (second, two) = seen
+    assert (one, two) == ({"n": 1}, {"n": 2})
+    assert first is not second  # one context per job, as per request
+    for ctx in (first, second):
+        assert isinstance(ctx, UseCase)
+        assert ctx.runtime is runtime
+        assert ctx.actor == SystemActor("outbox:tehtava")
+        with ctx.read() as session:  # its transaction frame works outside the worker's own
+            assert session.scalar(select(func.count()).select_from(OutboxJob)) == 2
+    assert [job.state for job in jobs(runtime.write_sessions)] == ["done", "done"]

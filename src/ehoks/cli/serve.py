@@ -39,7 +39,7 @@ def serve(
     if settings.is_sqlite and workers > 1:
         typer.echo("note: several workers share one SQLite file; writes are serialised", err=True)
     context = cli_context(ctx)
-    jobs = worker_thread(served, context.session_factory) if with_worker else nullcontext()
+    jobs = worker_thread(served, context.runtime) if with_worker else nullcontext()
     with _mail_catcher(served), jobs, _signal_exits() if with_worker else nullcontext():
         uvicorn.run(
             "ehoks.asgi:create",

@@ -10,19 +10,32 @@ from types import FrameType
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
+from ehoks.access.actor import SystemActor
 from ehoks.cli.context import cli_context
 from ehoks.config import Settings
+from ehoks.context import Runtime, UseCase
 from ehoks.logsafe import configure_logging
 from ehoks.mail.outbox import mail_handlers
 from ehoks.mail.sender import SmtpMailer
 from ehoks.outbox.worker import Worker
 
 
-def build_worker(settings: Settings, session_factory: sessionmaker[Session]) -> Worker:
-    """The worker with every kind's handler: the composition root of jobs."""
-    return Worker(session_factory, mail_handlers(SmtpMailer(settings.smtp)), settings.outbox)
+def build_worker(settings: Settings, runtime: Runtime) -> Worker[UseCase]:
+    """The worker with every kind's handler: the composition root of jobs. Each job gets a
+    use-case context of its own, acting as the system under the job's kind (its audit trail,
+    should a handler touch personal data, is the handler's to bring)."""
+
+    def job_context(kind: str) -> UseCase:
+        return runtime.context(SystemActor(f"outbox:{kind}"))
+
+    return Worker(
+        runtime.write_sessions,
+        mail_handlers(SmtpMailer(settings.smtp)),
+        settings.outbox,
+        context=job_context,
+        clock=runtime.clock.now,
+    )
 
 
 def worker(
@@ -51,7 +64,7 @@ def worker(
     settings = context.settings.model_copy(
         update={"outbox": context.settings.outbox.model_copy(update=overrides)}
     )
-    job_worker = build_worker(settings, context.session_factory)
+    job_worker = build_worker(settings, context.runtime)
     stop = threading.Event()
     with _stop_on_signals(stop):
         if once:
@@ -77,13 +90,13 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 @contextmanager
-def worker_thread(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[None]:
+def worker_thread(settings: Settings, runtime: Runtime) -> Iterator[None]:
     """A worker in a thread of this process while the block runs (``ehoks serve
     --with-worker``); on leaving, it finishes the job in hand and stops."""
     configure_logging()  # before the server's own, so the worker's lines are seen from the start
     stop = threading.Event()
     thread = threading.Thread(
-        target=build_worker(settings, session_factory).run,
+        target=build_worker(settings, runtime).run,
         args=(stop,),
         name="outbox-worker",
         daemon=True,

@@ -10,11 +10,12 @@ makes a ``UseCase`` for one request, command or job.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,9 +45,12 @@ MAX_APPLY_RUNS = 8
 
 
 class ReadAudit(Protocol):
-    """Appends read events durably before the answer is sent (``audit.appender``)."""
+    """Appends read events durably before the answer is sent (``audit.appender``): from a
+    thread, or awaited on the event loop without holding one."""
 
-    def append(self, records: list[AuditRecord]) -> None: ...
+    def append(self, records: Sequence[AuditRecord]) -> None: ...
+
+    async def append_async(self, records: Sequence[AuditRecord]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -135,12 +139,36 @@ class UseCase:
             self._audit_failure([], exc)
             raise
         if self.trail is not None and self.trail.has_records:
-            records = self.trail.discard()
-            if self.runtime.read_audit is not None:
-                self.runtime.read_audit.append(records)
+            self._append_reads(self.trail.discard())
+
+    async def read_async(self, work: Callable[[Session], T]) -> T:
+        """``work`` in ``read()``'s transaction, for an ``async def`` route: in ONE threadpool
+        hop, and the reads it recorded are then awaited on the event loop instead of holding
+        the thread until their batch commits. The guarantee is ``read()``'s: this returns only
+        once they are committed (or spooled on SQLite), and raises what failed their batch."""
+        result, records = await anyio.to_thread.run_sync(self._read_taking_records, work)
+        if records:
+            audit = self.runtime.read_audit
+            if audit is not None:
+                await audit.append_async(records)
             else:
-                with self.runtime.write_sessions.begin() as session:
-                    append(session, records)
+                await anyio.to_thread.run_sync(self._append_reads, records)
+        return result
+
+    def _read_taking_records(self, work: Callable[[Session], T]) -> tuple[T, list[AuditRecord]]:
+        with self.read() as session:
+            result = work(session)
+            # Taken off the trail before the frame ends, which would otherwise append them in
+            # this thread. A failure in ``work`` leaves them for the frame to audit as failed.
+            records = self.trail.discard() if self.trail is not None else []
+        return result, records
+
+    def _append_reads(self, records: list[AuditRecord]) -> None:
+        if self.runtime.read_audit is not None:
+            self.runtime.read_audit.append(records)
+        else:  # nothing runs alongside (the CLI): a transaction of their own
+            with self.runtime.write_sessions.begin() as session:
+                append(session, records)
 
     def write(self, apply: Callable[[Session], T]) -> T:
         """Run ``apply`` in one write transaction: it commits when ``apply`` returns, else

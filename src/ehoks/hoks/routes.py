@@ -36,7 +36,6 @@ from ehoks.api.openapi import (
 from ehoks.api.params import HoksId, InstantInRange, check_page_size
 from ehoks.api.responses import OrjsonResponse, encoded, envelope, no_content
 from ehoks.context import UseCase
-from ehoks.context.async_read import read_async
 from ehoks.context.request import State, Trail
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.errors import SchemaNotFound
@@ -217,8 +216,7 @@ async def get_hoks(
 ) -> Response:
     # The lean path (issue 12, item 5): one threadpool hop, one statement that also checks
     # the client, the audit event awaited on the event loop (docs/performance.md).
-    hoks = await read_async(
-        caller.ctx,
+    hoks = await caller.ctx.read_async(
         lambda session: reading.get_checking_client(
             session, caller.actor, hoks_id, caller.ctx, client_id=caller.unchecked_client_id
         ),

@@ -42,11 +42,12 @@ def payload(mail: OutgoingMail) -> dict[str, Any]:
     return {"to": mail.to, "subject": mail.subject, "text": mail.text, "html": mail.html}
 
 
-def mail_handler(mailer: Mailer) -> Handler:
+def mail_handler(mailer: Mailer) -> Handler[object]:
     """The worker's handler of ``mail`` jobs. An address the server refuses for good (5xx)
-    makes the job dead at once; anything else the server does is tried again later."""
+    makes the job dead at once; anything else the server does is tried again later. The mail
+    was rendered when the job was written, so the job's context has nothing to add."""
 
-    def handle(job: dict[str, Any]) -> None:
+    def handle(_context: object, job: dict[str, Any]) -> None:
         mail = OutgoingMail(
             to=str(job["to"]),
             subject=str(job["subject"]),
@@ -64,10 +65,10 @@ def mail_handler(mailer: Mailer) -> Handler:
     return handle
 
 
-def noop_handler(job: dict[str, Any]) -> None:
+def noop_handler(_context: object, job: dict[str, Any]) -> None:
     """The handler of ``noop`` jobs: nothing to do."""
 
 
-def mail_handlers(mailer: Mailer) -> dict[str, Handler]:
+def mail_handlers(mailer: Mailer) -> dict[str, Handler[object]]:
     """The handlers of the kinds this module writes."""
     return {MAIL: mail_handler(mailer), NOOP: noop_handler}

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,9 +30,14 @@ from ehoks.settings.outbox import OutboxSettings
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any]], None]
-"""Does one job from its payload; returning means done. Raises ``JobFailed`` with words fit
-for the table (or anything else, described by ``ehoks.logsafe.describe_error``)."""
+C = TypeVar("C")
+C_contra = TypeVar("C_contra", contravariant=True)
+
+Handler = Callable[[C_contra, dict[str, Any]], None]
+"""Does one job from the job's use-case context and its payload; returning means done. Raises
+``JobFailed`` with words fit for the table (or anything else, described by
+``ehoks.logsafe.describe_error``). A handler that needs nothing of the context takes
+``object``."""
 
 
 class JobFailed(Exception):
@@ -46,13 +51,16 @@ class JobFailed(Exception):
 
 
 @dataclass
-class Worker:
+class Worker(Generic[C]):
     """One worker. Many may run at once, in one process or on many machines, against one
     database: the claim gives each job to one of them."""
 
     session_factory: sessionmaker[Session]
-    handlers: Mapping[str, Handler]
+    handlers: Mapping[str, Handler[C]]
     settings: OutboxSettings
+    context: Callable[[str], C]
+    """Builds a job's use-case context from its kind (``ehoks.cli.worker.build_worker``: a
+    ``context.UseCase``), once per job, as an entrypoint does for each request or command."""
     clock: Callable[[], datetime] = now_utc
     rng: random.Random = field(default_factory=random.Random)
     name: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -122,7 +130,7 @@ class Worker:
             )
             return
         try:
-            handler(job.payload)  # no transaction is open here
+            handler(self.context(job.kind), job.payload)  # no transaction is open here
         except Exception as error:  # any failure of a job is recorded, never fatal to the worker
             self._failed(job, error)
             return
