@@ -38,7 +38,7 @@ def test_one_threadpool_hop(client, clients, world, monkeypatch):
     monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
     response = client.post(f"{API}/hoks", json=hoks_body(*world.add_oppija("hop")), headers=headers)
     assert response.status_code == 200, response.text
-    assert hops == ["_create"], hops
+    assert len(hops) == 1, hops
 
 
 def test_a_disabled_client_is_refused_before_anything_is_written(client, clients, world, db):

@@ -4,8 +4,9 @@ the surfaces share lives in ``context.request``; people's sessions in ``auth.peo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +18,8 @@ from ehoks.api.json_body import NotJson, is_json_media_type, parse_json_body
 from ehoks.context import UseCase
 from ehoks.context.request import State, context_of, trail_of
 from ehoks.errors import Forbidden, ValidationFailed
+
+T = TypeVar("T")
 
 
 async def _json_body(request: Request, state: State) -> Any:
@@ -93,9 +96,11 @@ ServiceContext = Annotated[UseCase, Depends(_service_context)]
 class ServiceCall:
     """A service client's request whose client row is checked in the route's own one
     threadpool hop instead of in a lookup and a hop of its own (``ServiceClient``): for an
-    ``async def`` route. A read checks it in its own statement (``hoks.service.reading``); a
-    write calls ``check_client()`` first. Either way an inactive client is refused (401)
-    before anything else of the request touches the database."""
+    ``async def`` route, which runs its whole use case with ``run`` (a write: prepare, then
+    apply) or ``read`` (a read). ``read`` checks the client in the read's own transaction
+    (GET /hoks/{id} even in its one statement, ``hoks.service.reading``); ``run`` checks it
+    first. Either way an inactive client is refused (401) before anything else of the
+    request touches the database or a registry."""
 
     actor: OrganisationActor
     ctx: UseCase
@@ -107,6 +112,26 @@ class ServiceCall:
         """``ServiceClient``'s check, in the caller's thread (one primary-key read)."""
         if self.unchecked_client_id is not None:
             _require_active_client(self.lookups, self.unchecked_client_id)
+
+    async def run(self, use_case: Callable[[UseCase], T]) -> T:
+        """The whole use case in one threadpool hop: the client check, then
+        ``use_case(ctx)`` — its prepare phase, its transaction and the wait for its audit."""
+        return await run_in_threadpool(self._checked_run, use_case)
+
+    def _checked_run(self, use_case: Callable[[UseCase], T]) -> T:
+        self.check_client()
+        return use_case(self.ctx)
+
+    async def read(self, work: Callable[[Session], T]) -> T:
+        """``work`` in the context's read frame in one threadpool hop, the client checked in
+        the same transaction first, the reads' audit awaited on the event loop
+        (``UseCase.read_async``)."""
+        return await self.ctx.read_async(lambda session: self._checked_read(session, work))
+
+    def _checked_read(self, session: Session, work: Callable[[Session], T]) -> T:
+        if self.unchecked_client_id is not None:
+            require_active_client(session, self.unchecked_client_id)
+        return work(session)
 
 
 async def _service_call(request: Request, state: State) -> ServiceCall:

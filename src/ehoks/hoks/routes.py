@@ -6,19 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from ehoks.access.actor import OrganisationActor
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import (
-    JsonBody,
-    ServiceCall,
-    ServiceClient,
-    ServiceClientCall,
-    ServiceContext,
-)
+from ehoks.api.deps import JsonBody, ServiceCall, ServiceClientCall
 from ehoks.api.openapi import (
     ETAG,
     EXAMPLE_HOKS,
@@ -119,7 +113,9 @@ async def create_hoks(
 ) -> OrjsonResponse:
     # One threadpool hop for the whole use case: the client check, the prepare phase, the
     # write and its audit (issue 12, item 5; docs/performance.md).
-    written = await anyio.to_thread.run_sync(_create, caller, body, idempotency_key, jatkaa_hoksia)
+    written = await caller.run(
+        lambda ctx: _create(ctx, caller.actor, body, idempotency_key, jatkaa_hoksia)
+    )
     headers = _etag_headers(written.version)
     if written.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -131,10 +127,12 @@ async def create_hoks(
 
 
 def _create(
-    caller: ServiceCall, body: Any, idempotency_key: str | None, jatkaa_hoksia: int | None
+    ctx: UseCase,
+    actor: OrganisationActor,
+    body: Any,
+    idempotency_key: str | None,
+    jatkaa_hoksia: int | None,
 ) -> hoks_service.Written:
-    caller.check_client()
-    actor, ctx = caller.actor, caller.ctx
     prepared = hoks_service.prepare_create(actor, body, ctx)
     if jatkaa_hoksia is not None:
         jatko_service.prepare_record(ctx, jatkaa_hoksia, prepared.document["oppija-oid"])
@@ -161,11 +159,10 @@ def _create(
     tags=["hoks"],
     responses=ok_schema(VIPUNEN_PAGE),
 )
-def list_hoks_paged(
-    actor: ServiceClient,
+async def list_hoks_paged(
+    caller: ServiceClientCall,
     state: State,
     trail: Trail,
-    ctx: ServiceContext,
     amount: Annotated[
         int, Query(description="Page size, at most EHOKS_LIMITS__MAX_PAGE_SIZE")
     ] = 500,
@@ -173,16 +170,19 @@ def list_hoks_paged(
     updated_after: Annotated[datetime | None, Query(alias="updated-after"), InstantInRange] = None,
 ) -> OrjsonResponse:
     check_page_size(amount, "amount", state.settings.limits)
-    with ctx.read() as session:
+
+    def read(session: Session) -> dict[str, Any]:
         page = hoks_service.paged(
-            session, actor, from_id=from_id, amount=amount, updated_after=updated_after
+            session, caller.actor, from_id=from_id, amount=amount, updated_after=updated_after
         )
         trail.record(
             operation="read",
             legal_basis="statistics",
             details={"feed": "vipunen", "from-id": from_id, "count": len(page["result"])},
         )
-    return envelope(page)
+        return page
+
+    return envelope(await caller.read(read))
 
 
 @router.get(
@@ -191,11 +191,14 @@ def list_hoks_paged(
     tags=["hoks"],
     responses={**hoks_ok("HOKSPerustiedot", etag=False), **errors(404)},
 )
-def get_hoks_by_opiskeluoikeus(
-    opiskeluoikeus_oid: str, actor: ServiceClient, ctx: ServiceContext
+async def get_hoks_by_opiskeluoikeus(
+    opiskeluoikeus_oid: str, caller: ServiceClientCall
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        data = hoks_service.get_by_opiskeluoikeus(session, actor, opiskeluoikeus_oid, ctx)
+    data = await caller.read(
+        lambda session: hoks_service.get_by_opiskeluoikeus(
+            session, caller.actor, opiskeluoikeus_oid, caller.ctx
+        )
+    )
     return envelope(data)
 
 
@@ -216,6 +219,7 @@ async def get_hoks(
 ) -> Response:
     # The lean path (issue 12, item 5): one threadpool hop, one statement that also checks
     # the client, the audit event awaited on the event loop (docs/performance.md).
+    # The client is checked in that one statement, hence ``ctx.read_async``, not ``caller.read``.
     hoks = await caller.ctx.read_async(
         lambda session: reading.get_checking_client(
             session, caller.actor, hoks_id, caller.ctx, client_id=caller.unchecked_client_id
@@ -235,17 +239,21 @@ async def get_hoks(
     openapi_extra=json_body("HOKSKorvaus", {"id": 1, **EXAMPLE_HOKS}),
     responses={**WRITTEN, **errors(404, 412)},
 )
-def replace_hoks(
+async def replace_hoks(
     hoks_id: HoksId,
     body: JsonBody,
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    hoks_service.prepare_write(ctx, hoks_id, body)
-    written = ctx.write(
-        lambda session: hoks_service.replace(session, actor, hoks_id, body, ctx, if_match=if_match)
-    )
+    def use_case(ctx: UseCase) -> hoks_service.Written:
+        hoks_service.prepare_write(ctx, hoks_id, body)
+        return ctx.write(
+            lambda session: hoks_service.replace(
+                session, caller.actor, hoks_id, body, ctx, if_match=if_match
+            )
+        )
+
+    written = await caller.run(use_case)
     return no_content(_etag_headers(written.version))
 
 
@@ -257,17 +265,21 @@ def replace_hoks(
     openapi_extra=json_body("HOKSPaivitys", {"id": 1, "sahkoposti": "uusi@example.org"}),
     responses={**WRITTEN, **errors(404, 412)},
 )
-def patch_hoks(
+async def patch_hoks(
     hoks_id: HoksId,
     body: JsonBody,
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    hoks_service.prepare_write(ctx, hoks_id, body)
-    written = ctx.write(
-        lambda session: hoks_service.patch(session, actor, hoks_id, body, ctx, if_match=if_match)
-    )
+    def use_case(ctx: UseCase) -> hoks_service.Written:
+        hoks_service.prepare_write(ctx, hoks_id, body)
+        return ctx.write(
+            lambda session: hoks_service.patch(
+                session, caller.actor, hoks_id, body, ctx, if_match=if_match
+            )
+        )
+
+    written = await caller.run(use_case)
     return no_content(_etag_headers(written.version))
 
 
@@ -278,8 +290,8 @@ def patch_hoks(
     openapi_extra=json_body("HOKSLuonti", EXAMPLE_HOKS),
     responses=ok(bodies.EmptyEnvelope, description="Valid; nothing was stored"),
 )
-def validate_hoks(body: JsonBody, actor: ServiceClient, ctx: ServiceContext) -> OrjsonResponse:
-    hoks_service.validate_only(actor, body, ctx)
+async def validate_hoks(body: JsonBody, caller: ServiceClientCall) -> OrjsonResponse:
+    await caller.run(lambda ctx: hoks_service.validate_only(caller.actor, body, ctx))
     return envelope({})
 
 
@@ -295,11 +307,12 @@ def validate_hoks(body: JsonBody, actor: ServiceClient, ctx: ServiceContext) -> 
         **errors(404),
     },
 )
-def get_hoks_part(
-    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, ctx: ServiceContext
+async def get_hoks_part(
+    hoks_id: HoksId, module_id: ModuleId, caller: ServiceClientCall
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        view = hoks_service.get_part(session, actor, hoks_id, module_id, ctx)
+    view = await caller.read(
+        lambda session: hoks_service.get_part(session, caller.actor, hoks_id, module_id, caller.ctx)
+    )
     return envelope(
         view.part,
         meta={
@@ -320,26 +333,22 @@ def get_hoks_part(
     openapi_extra=part_body("any"),
     responses={**WRITTEN, **errors(404, 412)},
 )
-def replace_hoks_part(
+async def replace_hoks_part(
     hoks_id: HoksId,
     module_id: ModuleId,
     body: JsonBody,
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    hoks_service.prepare_write(ctx, hoks_id)
-    written = ctx.write(
-        lambda session: hoks_service.replace_part(
-            session,
-            actor,
-            hoks_id,
-            module_id,
-            body,
-            ctx,
-            if_match=if_match,
+    def use_case(ctx: UseCase) -> hoks_service.Written:
+        hoks_service.prepare_write(ctx, hoks_id)
+        return ctx.write(
+            lambda session: hoks_service.replace_part(
+                session, caller.actor, hoks_id, module_id, body, ctx, if_match=if_match
+            )
         )
-    )
+
+    written = await caller.run(use_case)
     return no_content(_etag_headers(written.version))
 
 
@@ -350,19 +359,21 @@ def replace_hoks_part(
     tags=["hoks parts"],
     responses={**WRITTEN, **errors(404, 412)},
 )
-def delete_hoks_part(
+async def delete_hoks_part(
     hoks_id: HoksId,
     module_id: ModuleId,
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    hoks_service.prepare_write(ctx, hoks_id)
-    written = ctx.write(
-        lambda session: hoks_service.delete_part(
-            session, actor, hoks_id, module_id, ctx, if_match=if_match
+    def use_case(ctx: UseCase) -> hoks_service.Written:
+        hoks_service.prepare_write(ctx, hoks_id)
+        return ctx.write(
+            lambda session: hoks_service.delete_part(
+                session, caller.actor, hoks_id, module_id, ctx, if_match=if_match
+            )
         )
-    )
+
+    written = await caller.run(use_case)
     return no_content(_etag_headers(written.version))
 
 
@@ -377,18 +388,16 @@ def delete_hoks_part(
         **errors(404, 412),
     },
 )
-def add_hoks_subpart(
+async def add_hoks_subpart(
     request: Request,
     hoks_id: HoksId,
     module_id: ModuleId,
     kokoelma: SubKokoelma,
     body: JsonBody,
-    actor: ServiceClient,
-    state: State,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, module_id, kokoelma, body, actor, state, ctx, if_match)
+    return await _added(request, hoks_id, module_id, kokoelma, body, caller, if_match)
 
 
 @router.post(
@@ -402,43 +411,42 @@ def add_hoks_subpart(
         **errors(404, 412),
     },
 )
-def add_hoks_part(
+async def add_hoks_part(
     request: Request,
     hoks_id: HoksId,
     kokoelma: Kokoelma,
     body: JsonBody,
-    actor: ServiceClient,
-    state: State,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> OrjsonResponse:
-    return _added(request, hoks_id, None, kokoelma, body, actor, state, ctx, if_match)
+    return await _added(request, hoks_id, None, kokoelma, body, caller, if_match)
 
 
-def _added(
+async def _added(
     request: Request,
     hoks_id: int,
     parent_module_id: str | None,
     kokoelma: str,
     body: Any,
-    actor: ServiceClient,
-    state: State,
-    ctx: UseCase,
+    caller: ServiceCall,
     if_match: str | None,
 ) -> OrjsonResponse:
-    hoks_service.prepare_write(ctx, hoks_id)
-    written, module_id = ctx.write(
-        lambda session: hoks_service.add_part(
-            session,
-            actor,
-            hoks_id,
-            parent_module_id,
-            kokoelma,
-            body,
-            ctx,
-            if_match=if_match,
+    def use_case(ctx: UseCase) -> tuple[hoks_service.Written, str]:
+        hoks_service.prepare_write(ctx, hoks_id)
+        return ctx.write(
+            lambda session: hoks_service.add_part(
+                session,
+                caller.actor,
+                hoks_id,
+                parent_module_id,
+                kokoelma,
+                body,
+                ctx,
+                if_match=if_match,
+            )
         )
-    )
+
+    written, module_id = await caller.run(use_case)
     base = request.url.path.split("/hoks/")[0]
     uri = f"{base}/hoks/{hoks_id}/osat/{module_id}"
     headers = {**_etag_headers(written.version), "Location": uri}
@@ -451,11 +459,10 @@ def _added(
     tags=["hoks"],
     responses={**ok(bodies.Versiot), **errors(404)},
 )
-def list_hoks_versions(
-    hoks_id: HoksId, actor: ServiceClient, ctx: ServiceContext
-) -> OrjsonResponse:
-    with ctx.read() as session:
-        versions = hoks_service.list_versions(session, actor, hoks_id, ctx)
+async def list_hoks_versions(hoks_id: HoksId, caller: ServiceClientCall) -> OrjsonResponse:
+    versions = await caller.read(
+        lambda session: hoks_service.list_versions(session, caller.actor, hoks_id, caller.ctx)
+    )
     return envelope(versions)
 
 
@@ -465,11 +472,14 @@ def list_hoks_versions(
     tags=["hoks"],
     responses={**hoks_ok("HOKS", etag=False), **errors(404)},
 )
-def get_hoks_version(
-    hoks_id: HoksId, version: Version, actor: ServiceClient, ctx: ServiceContext
+async def get_hoks_version(
+    hoks_id: HoksId, version: Version, caller: ServiceClientCall
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        data = hoks_service.get_version(session, actor, hoks_id, version, ctx)
+    data = await caller.read(
+        lambda session: hoks_service.get_version(
+            session, caller.actor, hoks_id, version, caller.ctx
+        )
+    )
     return envelope(data)
 
 
