@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
@@ -40,6 +41,8 @@ from ehoks.limits import DB_INT_MAX
 
 router = APIRouter()
 
+T = TypeVar("T")
+
 Version = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="A version number of the HOKS")]
 Kokoelma = Annotated[
     str,
@@ -61,6 +64,20 @@ IfMatch = Annotated[
 
 def _etag_headers(version: int) -> dict[str, str]:
     return {"ETag": etag(version)}
+
+
+async def _change(
+    caller: ServiceCall, hoks_id: int, apply: Callable[[Session, UseCase], T], body: Any = None
+) -> T:
+    """A write on a stored HOKS in one threadpool hop: the client check, the prepare phase
+    (the registries asked outside any transaction; ``body`` when it may change the learner),
+    then ``apply`` in the write transaction."""
+
+    def use_case(ctx: UseCase) -> T:
+        hoks_service.prepare_write(ctx, hoks_id, body)
+        return ctx.write(lambda session: apply(session, ctx))
+
+    return await caller.run(use_case)
 
 
 CREATED_PART_HEADERS = {
@@ -245,15 +262,14 @@ async def replace_hoks(
     caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    def use_case(ctx: UseCase) -> hoks_service.Written:
-        hoks_service.prepare_write(ctx, hoks_id, body)
-        return ctx.write(
-            lambda session: hoks_service.replace(
-                session, caller.actor, hoks_id, body, ctx, if_match=if_match
-            )
-        )
-
-    written = await caller.run(use_case)
+    written = await _change(
+        caller,
+        hoks_id,
+        lambda session, ctx: hoks_service.replace(
+            session, caller.actor, hoks_id, body, ctx, if_match=if_match
+        ),
+        body,
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -271,15 +287,14 @@ async def patch_hoks(
     caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    def use_case(ctx: UseCase) -> hoks_service.Written:
-        hoks_service.prepare_write(ctx, hoks_id, body)
-        return ctx.write(
-            lambda session: hoks_service.patch(
-                session, caller.actor, hoks_id, body, ctx, if_match=if_match
-            )
-        )
-
-    written = await caller.run(use_case)
+    written = await _change(
+        caller,
+        hoks_id,
+        lambda session, ctx: hoks_service.patch(
+            session, caller.actor, hoks_id, body, ctx, if_match=if_match
+        ),
+        body,
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -340,15 +355,13 @@ async def replace_hoks_part(
     caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    def use_case(ctx: UseCase) -> hoks_service.Written:
-        hoks_service.prepare_write(ctx, hoks_id)
-        return ctx.write(
-            lambda session: hoks_service.replace_part(
-                session, caller.actor, hoks_id, module_id, body, ctx, if_match=if_match
-            )
-        )
-
-    written = await caller.run(use_case)
+    written = await _change(
+        caller,
+        hoks_id,
+        lambda session, ctx: hoks_service.replace_part(
+            session, caller.actor, hoks_id, module_id, body, ctx, if_match=if_match
+        ),
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -365,15 +378,13 @@ async def delete_hoks_part(
     caller: ServiceClientCall,
     if_match: IfMatch = None,
 ) -> Response:
-    def use_case(ctx: UseCase) -> hoks_service.Written:
-        hoks_service.prepare_write(ctx, hoks_id)
-        return ctx.write(
-            lambda session: hoks_service.delete_part(
-                session, caller.actor, hoks_id, module_id, ctx, if_match=if_match
-            )
-        )
-
-    written = await caller.run(use_case)
+    written = await _change(
+        caller,
+        hoks_id,
+        lambda session, ctx: hoks_service.delete_part(
+            session, caller.actor, hoks_id, module_id, ctx, if_match=if_match
+        ),
+    )
     return no_content(_etag_headers(written.version))
 
 
@@ -431,22 +442,13 @@ async def _added(
     caller: ServiceCall,
     if_match: str | None,
 ) -> OrjsonResponse:
-    def use_case(ctx: UseCase) -> tuple[hoks_service.Written, str]:
-        hoks_service.prepare_write(ctx, hoks_id)
-        return ctx.write(
-            lambda session: hoks_service.add_part(
-                session,
-                caller.actor,
-                hoks_id,
-                parent_module_id,
-                kokoelma,
-                body,
-                ctx,
-                if_match=if_match,
-            )
-        )
-
-    written, module_id = await caller.run(use_case)
+    written, module_id = await _change(
+        caller,
+        hoks_id,
+        lambda session, ctx: hoks_service.add_part(
+            session, caller.actor, hoks_id, parent_module_id, kokoelma, body, ctx, if_match=if_match
+        ),
+    )
     base = request.url.path.split("/hoks/")[0]
     uri = f"{base}/hoks/{hoks_id}/osat/{module_id}"
     headers = {**_etag_headers(written.version), "Location": uri}
