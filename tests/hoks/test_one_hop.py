@@ -1,12 +1,13 @@
-"""Every route of the HOKS service API runs its whole use case in ONE threadpool hop (issue 12,
-item 5): an ``async def`` route whose client check, prepare phase, transaction and audit share
-one hop (``api.deps.ServiceCall.run`` / ``read``), with a disabled client refused before
-anything is read or written. Each case answers as it always has; the status is checked."""
+"""Every route of a service client (the HOKS service API and the routes beside it) runs its
+whole use case in ONE threadpool hop (issue 12, item 5): an ``async def`` route whose client
+check, prepare phase, transaction and audit share one hop (``api.deps.ServiceCall.run`` /
+``read``), with a disabled client refused before anything is read or written. Each case
+answers as it always has; the status is checked."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import anyio.to_thread
@@ -15,10 +16,12 @@ from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
 from ehoks.access import service as access_service
+from ehoks.api import deps
 from ehoks.audit.models import AuditEvent
 from ehoks.db import make_session_factory
 from ehoks.hoks import routes
 from ehoks.hoks.models import HoksVersion
+from ehoks.main import routers
 from tests.conftest import API
 from tests.factories import OPH, hoks_body, tyopaikkajakso
 
@@ -41,6 +44,12 @@ def _unit(data: dict[str, Any]) -> str:
 def _period(data: dict[str, Any]) -> str:
     return str(
         data["hankittavat-ammat-tutkinnon-osat"][0]["osaamisen-hankkimistavat"][0]["module-id"]
+    )
+
+
+def _naytto(data: dict[str, Any]) -> str:
+    return str(
+        data["hankittavat-ammat-tutkinnon-osat"][0]["osaamisen-osoittaminen"][0]["module-id"]
     )
 
 
@@ -92,6 +101,54 @@ CASES: dict[str, tuple[Call, int]] = {
     ),
     "versions": (lambda c, h, i, d: c.get(f"{API}/hoks/{i}/versiot", headers=h), 200),
     "version": (lambda c, h, i, d: c.get(f"{API}/hoks/{i}/versiot/1", headers=h), 200),
+    "procured training": (
+        lambda c, h, i, d: c.get(f"{API}/hoks/{i}/hankintakoulutukset", headers=h),
+        200,
+    ),
+    "learner's plans": (
+        lambda c, h, i, d: c.get(f"{API}/hoks/oppija/{d['oppija-oid']}", headers=h),
+        200,
+    ),
+    "continuation draft": (
+        lambda c, h, i, d: c.get(
+            f"{API}/hoks/{i}/jatkoluonnos",
+            params={"opiskeluoikeus-oid": d["opiskeluoikeus-oid"]},
+            headers=h,
+        ),
+        400,
+    ),
+    "assessors": (
+        lambda c, h, i, d: c.get(f"{API}/hoks/{i}/osat/{_naytto(d)}/arvioijat", headers=h),
+        200,
+    ),
+    "add assessor": (
+        lambda c, h, i, d: c.post(
+            f"{API}/hoks/{i}/osat/{_naytto(d)}/arvioijat",
+            json={"nimi": "Tiina Työelämä", "sahkoposti": "tiina@example.org"},
+            headers=h,
+        ),
+        201,
+    ),
+    "remove assessor": (
+        lambda c, h, i, d: c.delete(f"{API}/hoks/{i}/osat/{_naytto(d)}/arvioijat/1", headers=h),
+        404,
+    ),
+    "ONR changed a learner": (
+        lambda c, h, i, d: c.post(
+            f"{API}/heratepalvelu/onrmodify", params={"oid": d["oppija-oid"]}, headers=h
+        ),
+        204,
+    ),
+    "clear instructors' contacts": (
+        lambda c, h, i, d: c.delete(
+            f"{API}/heratepalvelu/tyopaikkaohjaajan-yhteystiedot", headers=h
+        ),
+        200,
+    ),
+    "clear students' contacts": (
+        lambda c, h, i, d: c.delete(f"{API}/heratepalvelu/opiskelijan-yhteystiedot", headers=h),
+        200,
+    ),
     "delete part": (
         lambda c, h, i, d: c.delete(f"{API}/hoks/{i}/osat/{_period(d)}", headers=h),
         204,
@@ -114,10 +171,45 @@ def hoks(client, headers, world):
     return hoks_id, {**data, "created-from": body}
 
 
-def test_every_service_route_of_the_hoks_api_is_async():
+def _dependencies(dependant: Any) -> Iterator[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _dependencies(sub)
+
+
+def test_every_route_of_a_service_client_is_async():
+    """A sync route of a service client pays a hop for the client check and one of its own."""
+    by_client = [
+        (prefix, route)
+        for prefix, router in routers()
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and {deps._service_call, deps._service_client} & set(_dependencies(route.dependant))
+    ]
+    assert len(by_client) >= 26
+    sync = [
+        prefix + route.path
+        for prefix, route in by_client
+        if not inspect.iscoroutinefunction(route.endpoint)
+    ]
+    assert sync == [], sync
+    # Those that still check the client in a hop of their own do nothing else.
+    checked_apart = sorted(
+        prefix + route.path
+        for prefix, route in by_client
+        if deps._service_client in set(_dependencies(route.dependant))
+    )
+    assert checked_apart == [
+        f"{API}/hoks/{{hoks_id}}/{{legacy_part}}",
+        f"{API}/hoks/{{hoks_id}}/{{legacy_part}}/{{part_id}}",  # GET
+        f"{API}/hoks/{{hoks_id}}/{{legacy_part}}/{{part_id}}",  # PATCH
+    ], checked_apart
+
+
+def test_the_schema_documents_are_the_one_sync_route_of_the_hoks_api():
     served = [r for r in routes.router.routes if isinstance(r, APIRoute)]
     sync = [r.path for r in served if not inspect.iscoroutinefunction(r.endpoint)]
-    # The schema documents read no database and check no client: FastAPI's one hop is all.
+    # They read no database and check no client: FastAPI's one hop is all.
     assert sync == ["/schemas/{name}"], sync
 
 

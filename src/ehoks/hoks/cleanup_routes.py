@@ -7,9 +7,10 @@ from fastapi import APIRouter
 
 from ehoks.access.policy import require_oph_privilege
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import ServiceClient, ServiceContext
+from ehoks.api.deps import ServiceClientCall
 from ehoks.api.openapi import ok
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.context import UseCase
 from ehoks.hoks import cleanup
 from ehoks.kernel.clock import now_utc, today_in_finland
 
@@ -28,12 +29,12 @@ router = APIRouter()
     tags=["heratepalvelu"],
     responses=ok(bodies.ClearedHankkimistavat),
 )
-def delete_tyopaikkaohjaajan_yhteystiedot(
-    actor: ServiceClient, ctx: ServiceContext
-) -> OrjsonResponse:
-    require_oph_privilege(actor, "delete")
-    cleared = cleanup.clear_instructor_contacts(ctx, today=today_in_finland())
-    return envelope({"hankkimistapa-ids": cleared})
+async def delete_tyopaikkaohjaajan_yhteystiedot(caller: ServiceClientCall) -> OrjsonResponse:
+    def use_case(ctx: UseCase) -> list[str]:
+        require_oph_privilege(caller.actor, "delete")
+        return cleanup.clear_instructor_contacts(ctx, today=today_in_finland())
+
+    return envelope({"hankkimistapa-ids": await caller.run(use_case)})
 
 
 @router.delete(
@@ -48,7 +49,9 @@ def delete_tyopaikkaohjaajan_yhteystiedot(
     tags=["heratepalvelu"],
     responses=ok(bodies.ClearedHokses),
 )
-def delete_opiskelijan_yhteystiedot(actor: ServiceClient, ctx: ServiceContext) -> OrjsonResponse:
-    require_oph_privilege(actor, "delete")
-    cleared = cleanup.clear_student_contacts(ctx, today=today_in_finland(), now=now_utc())
-    return envelope({"hoks-ids": cleared})
+async def delete_opiskelijan_yhteystiedot(caller: ServiceClientCall) -> OrjsonResponse:
+    def use_case(ctx: UseCase) -> list[int]:
+        require_oph_privilege(caller.actor, "delete")
+        return cleanup.clear_student_contacts(ctx, today=today_in_finland(), now=now_utc())
+
+    return envelope({"hoks-ids": await caller.run(use_case)})

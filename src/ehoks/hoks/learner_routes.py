@@ -11,8 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from ehoks.api.deps import ServiceClient, ServiceContext
+from ehoks.api.deps import ServiceClientCall
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.context import UseCase
 from ehoks.hoks.service import learner
 
 router = APIRouter()
@@ -89,11 +90,13 @@ _ROW: dict[str, Any] = {
         }
     },
 )
-def list_learner_hokses(
+async def list_learner_hokses(
     oppija_oid: Annotated[str, Path(max_length=64, description="The learner's OppijaOID")],
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        plans = learner.readable_plans(session, actor, oppija_oid, ctx)
-    return envelope(learner.list_view(plans, ctx))
+    def use_case(ctx: UseCase) -> list[dict[str, Any]]:
+        with ctx.read() as session:
+            plans = learner.readable_plans(session, caller.actor, oppija_oid, ctx)
+        return learner.list_view(plans, ctx)  # names from Organisaatio: after the transaction
+
+    return envelope(await caller.run(use_case))

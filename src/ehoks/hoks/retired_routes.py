@@ -30,14 +30,16 @@ LEGACY_PARTS = (
 
 @router.get("/hoks/{hoks_id}/{legacy_part}/{part_id}", include_in_schema=False)
 @router.patch("/hoks/{hoks_id}/{legacy_part}/{part_id}", include_in_schema=False)
-def retired_part_route(
+async def retired_part_route(
     hoks_id: HoksId, legacy_part: str, part_id: str, actor: ServiceClient
 ) -> Response:
     return _retired(legacy_part)
 
 
 @router.post("/hoks/{hoks_id}/{legacy_part}", include_in_schema=False)
-def retired_part_create_route(hoks_id: HoksId, legacy_part: str, actor: ServiceClient) -> Response:
+async def retired_part_create_route(
+    hoks_id: HoksId, legacy_part: str, actor: ServiceClient
+) -> Response:
     return _retired(legacy_part)
 
 

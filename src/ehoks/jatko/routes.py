@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import ServiceClient, ServiceContext
+from ehoks.api.deps import ServiceClientCall
 from ehoks.api.openapi import COMPONENTS, errors, hoks_ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope
+from ehoks.context import UseCase
 from ehoks.jatko import service as jatko
 
 router = APIRouter()
@@ -59,7 +60,7 @@ included in another, ended, already has a HOKS); 503 a registry down.
         **errors(404),
     },
 )
-def continuation_draft(
+async def continuation_draft(
     hoks_id: HoksId,
     opiskeluoikeus_oid: Annotated[
         str,
@@ -69,10 +70,12 @@ def continuation_draft(
             description="The learner's new study right in Koski",
         ),
     ],
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        prepared = jatko.prepare(session, actor, hoks_id, opiskeluoikeus_oid, ctx)
-    draft = jatko.build(prepared, ctx)
+    def use_case(ctx: UseCase) -> jatko.Luonnos:
+        with ctx.read() as session:
+            prepared = jatko.prepare(session, caller.actor, hoks_id, opiskeluoikeus_oid, ctx)
+        return jatko.build(prepared, ctx)  # asks the registries: after the transaction
+
+    draft = await caller.run(use_case)
     return envelope(draft.body, meta=draft.meta)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from ehoks.access.policy import require_oph_privilege
-from ehoks.api.deps import ServiceClient, ServiceContext
+from ehoks.api.deps import ServiceClientCall
 from ehoks.api.openapi import errors, ok_schema
 from ehoks.api.responses import OrjsonResponse
-from ehoks.context.request import State
+from ehoks.context import UseCase
 from ehoks.hoks import service as hoks_service
 from ehoks.hoks.service import upkeep
 from ehoks.kernel.clock import now_utc
@@ -34,16 +35,15 @@ router = APIRouter()
         **errors(404),
     },
 )
-def list_hankintakoulutukset(
-    hoks_id: Annotated[int, Path(ge=1, le=DB_INT_MAX)],
-    actor: ServiceClient,
-    ctx: ServiceContext,
+async def list_hankintakoulutukset(
+    hoks_id: Annotated[int, Path(ge=1, le=DB_INT_MAX)], caller: ServiceClientCall
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        hoks, _ = hoks_service.get(session, actor, hoks_id, ctx)
-        oids = oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid)
+    def read(session: Session) -> list[str]:
+        hoks, _ = hoks_service.get(session, caller.actor, hoks_id, caller.ctx)
+        return oppijaindex_service.hankintakoulutukset(session, hoks.opiskeluoikeus_oid)
+
     # A bare JSON array, as the original answers (no envelope).
-    return OrjsonResponse(oids)
+    return OrjsonResponse(await caller.read(read))
 
 
 @router.post(
@@ -53,15 +53,20 @@ def list_hankintakoulutukset(
     tags=["heratepalvelu"],
     responses=errors(400),
 )
-def onr_modify(
+async def onr_modify(
     oid: Annotated[str, Query(description="The changed learner's OID")],
-    actor: ServiceClient,
-    state: State,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
 ) -> Response:
-    require_oph_privilege(actor, "write")
-    answers = upkeep.ask_onr(ctx.registries, oid)
-    ctx.write(
-        lambda session: upkeep.onr_merge(session, answers, changed_by=actor.audit_id, now=now_utc())
-    )
+    actor = caller.actor
+
+    def use_case(ctx: UseCase) -> None:
+        require_oph_privilege(actor, "write")
+        answers = upkeep.ask_onr(ctx.registries, oid)  # prepare: ONR, outside the transaction
+        ctx.write(
+            lambda session: upkeep.onr_merge(
+                session, answers, changed_by=actor.audit_id, now=now_utc()
+            )
+        )
+
+    await caller.run(use_case)
     return Response(status_code=204)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ehoks.access.actor import EmailActor
 from ehoks.api import openapi_bodies as bodies
-from ehoks.api.deps import JsonBody, ServiceClient, ServiceContext
+from ehoks.api.deps import JsonBody, ServiceClientCall
 from ehoks.api.openapi import errors, json_body, ok
 from ehoks.api.params import HoksId
 from ehoks.api.responses import OrjsonResponse, envelope, no_content
@@ -191,11 +191,14 @@ def _open(jako_id: str, actor: EmailActor, state: State, ctx: UseCase, laji: str
     summary="Assessors' e-mail addresses of a demonstration",
     responses={**ok(bodies.Arvioijat), **errors(404)},
 )
-def list_assessors(
-    hoks_id: HoksId, module_id: ModuleId, actor: ServiceClient, ctx: ServiceContext
+async def list_assessors(
+    hoks_id: HoksId, module_id: ModuleId, caller: ServiceClientCall
 ) -> OrjsonResponse:
-    with ctx.read() as session:
-        rows = service.list_assessors(session, actor, hoks_id, module_id, ctx)
+    rows = await caller.read(
+        lambda session: service.list_assessors(
+            session, caller.actor, hoks_id, module_id, caller.ctx
+        )
+    )
     return envelope([schemas.assessor_out(row) for row in rows])
 
 
@@ -209,20 +212,23 @@ def list_assessors(
         **errors(400, 404),
     },
 )
-def add_assessor(
+async def add_assessor(
     hoks_id: HoksId,
     module_id: ModuleId,
     body: JsonBody,
-    actor: ServiceClient,
-    state: State,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
 ) -> OrjsonResponse:
-    def apply(session: Session) -> tuple[dict[str, Any], bool]:
-        row, created = service.add_assessor(session, actor, hoks_id, module_id, body, ctx)
-        return schemas.assessor_out(row), created
+    def use_case(ctx: UseCase) -> tuple[dict[str, Any], bool]:
+        def apply(session: Session) -> tuple[dict[str, Any], bool]:
+            row, created = service.add_assessor(
+                session, caller.actor, hoks_id, module_id, body, ctx
+            )
+            return schemas.assessor_out(row), created
 
-    prepare(ctx, hoks_id=hoks_id)
-    out, created = ctx.write(apply)
+        prepare(ctx, hoks_id=hoks_id)
+        return ctx.write(apply)
+
+    out, created = await caller.run(use_case)
     return envelope(out, meta={"id": out["id"]}, status_code=201 if created else 200)
 
 
@@ -232,17 +238,19 @@ def add_assessor(
     summary="Remove an assessor's address",
     responses=errors(404),
 )
-def remove_assessor(
+async def remove_assessor(
     hoks_id: HoksId,
     module_id: ModuleId,
     arvioija_id: Annotated[int, PathParam(ge=1, le=DB_INT_MAX, description="The address's id")],
-    actor: ServiceClient,
-    ctx: ServiceContext,
+    caller: ServiceClientCall,
 ) -> Response:
-    prepare(ctx, hoks_id=hoks_id)
-    ctx.write(
-        lambda session: service.remove_assessor(
-            session, actor, hoks_id, module_id, arvioija_id, ctx
+    def use_case(ctx: UseCase) -> None:
+        prepare(ctx, hoks_id=hoks_id)
+        ctx.write(
+            lambda session: service.remove_assessor(
+                session, caller.actor, hoks_id, module_id, arvioija_id, ctx
+            )
         )
-    )
+
+    await caller.run(use_case)
     return no_content()
