@@ -188,11 +188,18 @@ def get_sync_vs_async(app: Any, token: str, hoks_id: int, repeat: int) -> None:
       row and the append in the route's thread.
 
     Run against code without the lean path, the first twin is left out."""
+    from typing import Annotated
+
+    from fastapi import Depends, Request
     from fastapi.responses import Response
 
     from ehoks.api import deps
     from ehoks.api.responses import encoded, envelope
+    from ehoks.context.request import State, context_of
     from ehoks.hoks import service as hoks_service
+
+    async def former_context(request: Any, state: Any, actor: Any) -> Any:
+        return context_of(request, state, actor)
 
     def former(hoks_id: int, actor: Any, ctx: Any) -> Response:
         with ctx.read() as session:
@@ -200,10 +207,14 @@ def get_sync_vs_async(app: Any, token: str, hoks_id: int, repeat: int) -> None:
         return envelope(view, headers={"ETag": hoks_service.etag(hoks.version)})
 
     # This module's annotations are strings, which FastAPI would resolve in the module's
-    # globals, where these function-local imports are not.
+    # globals, where these function-local imports are not. The former path's context was a
+    # dependency of its own, after ``ServiceClient``'s check in a hop of its own.
+    former_context.__annotations__ = {
+        "request": Request, "state": State, "actor": deps.ServiceClient, "return": Any
+    }  # fmt: skip
     former.__annotations__ = {
-        "hoks_id": int, "actor": deps.ServiceClient, "ctx": deps.ServiceContext,
-        "return": Response,
+        "hoks_id": int, "actor": deps.ServiceClient,
+        "ctx": Annotated[Any, Depends(former_context)], "return": Response,
     }  # fmt: skip
     app.add_api_route("/twin/former/{hoks_id}", former, methods=["GET"])
     paths = {"the route as served": f"{PATH}/{hoks_id}"}

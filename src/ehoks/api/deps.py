@@ -84,14 +84,6 @@ async def _service_client(request: Request, state: State) -> OrganisationActor:
 ServiceClient = Annotated[OrganisationActor, Depends(_service_client)]
 
 
-async def _service_context(request: Request, state: State, actor: ServiceClient) -> UseCase:
-    return context_of(request, state, actor)
-
-
-ServiceContext = Annotated[UseCase, Depends(_service_context)]
-"""The use-case context of an authenticated service client's request."""
-
-
 @dataclass(frozen=True)
 class ServiceCall:
     """A service client's request whose client row is checked in the route's own one
