@@ -35,6 +35,25 @@ def test_settings_are_loaded_only_at_composition_roots():
     assert offenders == []
 
 
+def test_a_request_builds_its_use_case_context_once():
+    """Issue 12, item 1: a request's context is built once (``context.request.context_of``,
+    cached on the request) and passed on; only the other entrypoints — the CLI's commands, the
+    job worker's jobs — call ``Runtime.context`` themselves."""
+    entrypoints = ("context/request.py", "context/usecase.py", "cli/")
+    offenders = sorted(
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        if not name.startswith(entrypoints)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "context"
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "runtime"
+    )
+    assert offenders == []
+
+
 def test_sql_statements_are_built_only_in_repositories_and_migrations():
     allowed = ("repository.py", "migrations/", "migrate.py", "db.py", "local/")
     offenders = []

@@ -14,7 +14,8 @@ from ehoks.access.errors import InvalidClient, UnsupportedGrantType
 from ehoks.api import openapi_bodies as bodies
 from ehoks.api.openapi import errors, ok
 from ehoks.api.responses import OrjsonResponse
-from ehoks.context.request import AppState, State, source_address
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, State, context_of, source_address
 from ehoks.ratelimit.service import Check
 
 router = APIRouter()
@@ -58,7 +59,8 @@ async def issue_token(request: Request, state: State) -> OrjsonResponse:
         Check("token-per-source", limits.token_per_ip, source_address(request)),
     )
     # Verifying a hand-set secret's argon2 hash costs ~100 ms of CPU: off the event loop.
-    token = await run_in_threadpool(_issue, state, checks, client_id, client_secret)
+    ctx = context_of(request, state)
+    token = await run_in_threadpool(_issue, ctx, state, checks, client_id, client_secret)
     return OrjsonResponse(
         {
             "access_token": token.access_token,
@@ -70,11 +72,15 @@ async def issue_token(request: Request, state: State) -> OrjsonResponse:
 
 
 def _issue(
-    state: AppState, checks: tuple[Check, ...], client_id: str, client_secret: str
+    ctx: UseCase,
+    state: AppState,
+    checks: tuple[Check, ...],
+    client_id: str,
+    client_secret: str,
 ) -> access_service.IssuedToken:
     # Counted in a transaction of its own, before the secret is checked: wrong secrets count.
     state.limiter.hit(*checks)
-    return state.runtime.context().write(
+    return ctx.write(
         lambda session: access_service.issue_token(
             session, client_id=client_id, client_secret=client_secret, settings=state.settings
         )

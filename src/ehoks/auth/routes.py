@@ -166,10 +166,11 @@ def _require_dev_login(state: State) -> None:
 def dev_login_page(
     request: Request,
     state: State,
+    ctx: Context,
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> HTMLResponse:
     _require_dev_login(state)
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         choices = login.dev_choices(session, state.runtime.registries)
     groups = []
     taken: set[str] = set()
@@ -196,7 +197,7 @@ def dev_login(
 ) -> RedirectResponse:
     _require_dev_login(state)
     check_form_csrf(request, csrf_token)
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         choices = {c.key: c for c in login.dev_choices(session, state.runtime.registries)}
     choice = choices.get(kuka)
     if choice is None:
@@ -217,6 +218,7 @@ def begin_login(
     realm: Realm,
     request: Request,
     state: State,
+    ctx: Context,
     return_to: Annotated[str | None, Query(alias="paluu")] = None,
 ) -> RedirectResponse:
     limit_logins(request, state)
@@ -229,7 +231,7 @@ def begin_login(
     if protocol == "oidc":
         client = _oidc(state, realm)
         start = client.begin(f"{settings.public_url}/ehoks/kirjaudu/oidc/{realm}/paluu")
-        state.runtime.context().write(
+        ctx.write(
             lambda session: login.remember_login(
                 session, start, provider=realm, return_to=_safe_return(return_to), now=now_utc()
             )
@@ -322,9 +324,9 @@ def oppija_cas_callback(
     responses={**LOGGED_OUT, **errors(400)},
 )
 def virkailija_single_logout(
-    state: State, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
+    ctx: Context, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
 ) -> Response:
-    _single_logout(state, logout_request)
+    _single_logout(ctx, logout_request)
     return Response(status_code=200)
 
 
@@ -339,18 +341,18 @@ def virkailija_single_logout(
     },
 )
 def oppija_single_logout(
-    state: State, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
+    ctx: Context, logout_request: Annotated[str, Form(alias="logoutRequest")] = ""
 ) -> Response:
     # The original answers 404 when no session matched (reference 5.10).
-    ended = _single_logout(state, logout_request)
+    ended = _single_logout(ctx, logout_request)
     return Response(status_code=200 if ended else 404)
 
 
-def _single_logout(state: State, logout_request: str) -> int:
+def _single_logout(ctx: UseCase, logout_request: str) -> int:
     if not logout_request:
         raise BadLogoutRequest("logoutRequest is required")
     ticket = parse_logout_request(logout_request)
-    return state.runtime.context().write(lambda session: sessions.end_by_login_ref(session, ticket))
+    return ctx.write(lambda session: sessions.end_by_login_ref(session, ticket))
 
 
 # OpenID Connect
@@ -378,7 +380,7 @@ def oidc_callback(
 ) -> RedirectResponse:
     limit_logins(request, state)
     client = _oidc(state, realm)
-    attempt = state.runtime.context().write(
+    attempt = ctx.write(
         lambda session: login.take_login(session, state_param, provider=realm, now=now_utc())
     )
     identity = client.complete(
@@ -410,13 +412,11 @@ def oidc_callback(
     include_in_schema=False,
 )
 def oidc_backchannel_logout(
-    realm: Realm, state: State, logout_token: Annotated[str, Form()]
+    realm: Realm, state: State, ctx: Context, logout_token: Annotated[str, Form()]
 ) -> Response:
     client = _oidc(state, realm)
     subject, sid = client.parse_backchannel_logout(logout_token)
-    state.runtime.context().write(
-        lambda session: sessions.end_by_login_ref(session, f"oidc:{realm}:{sid or subject}")
-    )
+    ctx.write(lambda session: sessions.end_by_login_ref(session, f"oidc:{realm}:{sid or subject}"))
     return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
@@ -484,10 +484,10 @@ async def session_user(logged_in: CurrentSession) -> OrjsonResponse:
     response_class=Response,
     responses=LOGGED_OUT,
 )
-async def delete_session(request: Request, state: State, logged_in: LoggedIn) -> Response:
-    await run_in_threadpool(_end_session, state, logged_in.id)
+async def delete_session(logged_in: LoggedIn, ctx: Context) -> Response:
+    await run_in_threadpool(_end_session, ctx, logged_in.id)
     return _clear_cookies(Response(status_code=200))
 
 
-def _end_session(state: State, session_id: str) -> None:
-    state.runtime.context().write(lambda session: sessions.end(session, session_id))
+def _end_session(ctx: UseCase, session_id: str) -> None:
+    ctx.write(lambda session: sessions.end(session, session_id))

@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ehoks.context.request import AppState, State
+from ehoks.context import UseCase
+from ehoks.context.request import AppState, Context, State
 from ehoks.devcas import tickets
 from ehoks.devcas.people import CAS, Person, people
 from ehoks.errors import BadRequest, NotFound
@@ -46,15 +47,16 @@ def _secret(state: AppState) -> str:
     return state.settings.token_secret.get_secret_value()
 
 
-def _people(state: AppState, realm: Realm) -> list[Person]:
-    with state.runtime.context().read() as session:
-        return people(session, state.runtime.registries, realm)
+def _people(ctx: UseCase, realm: Realm) -> list[Person]:
+    with ctx.read() as session:
+        return people(session, ctx.runtime.registries, realm)
 
 
 @router.get("/{realm}/login", response_class=HTMLResponse)
 def login_page(
     request: Request,
     state: State,
+    ctx: Context,
     realm: Realm,
     service: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> HTMLResponse:
@@ -63,7 +65,7 @@ def login_page(
         "realm": realm,
         "officials": realm == CAS,
         "service": _ours(state, service),
-        "people": _people(state, realm),
+        "people": _people(ctx, realm),
     }
     return page(request, "kehitys/cas.html", context)
 
@@ -72,6 +74,7 @@ def login_page(
 def login(
     request: Request,
     state: State,
+    ctx: Context,
     realm: Realm,
     kuka: Annotated[str, Form(max_length=400)],
     service: Annotated[str, Form(max_length=2000)],
@@ -80,7 +83,7 @@ def login(
     _require(state)
     check_form_csrf(request, csrf_token)
     service = _ours(state, service)
-    person = next((p for p in _people(state, realm) if p.key == kuka), None)
+    person = next((p for p in _people(ctx, realm) if p.key == kuka), None)
     if person is None:
         raise NotFound(f"No demo person {kuka!r}")
     ticket = tickets.issue(

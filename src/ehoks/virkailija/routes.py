@@ -43,8 +43,8 @@ IfMatch = Annotated[
     summary="The logged-in official and their organisation privileges",
     responses=ok(bodies.VirkailijaSessionEnvelope),
 )
-def get_session(actor: Official, state: State) -> OrjsonResponse:
-    with state.runtime.context().read() as session:
+def get_session(actor: Official, state: State, ctx: OfficialContext) -> OrjsonResponse:
+    with ctx.read() as session:
         children = search.child_organisations(
             session,
             state.runtime.registries.organisaatio,

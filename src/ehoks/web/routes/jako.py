@@ -151,12 +151,15 @@ def share_page(
 
 @router.post(LOGIN_LINK, response_class=HTMLResponse)
 def send_login_link(
-    request: Request, jako_id: JakoId, state: State, csrf_token: Annotated[str, Form()] = ""
+    request: Request,
+    jako_id: JakoId,
+    state: State,
+    ctx: Context,
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     check_form_csrf(request, csrf_token)
     limits = state.settings.rate_limits
     # Not an access to personal data: nothing is audited (the service records the mail).
-    ctx = state.runtime.context()
     try:
 
         def send(session: Session) -> None:
@@ -176,9 +179,9 @@ def send_login_link(
 
 
 @router.get(LOGIN_LINK, response_class=HTMLResponse)
-def login_link_sent(request: Request, jako_id: JakoId, state: State) -> HTMLResponse:
+def login_link_sent(request: Request, jako_id: JakoId, ctx: Context) -> HTMLResponse:
     try:
-        with state.runtime.context().read() as session:
+        with ctx.read() as session:
             jako = service.peek(session, jako_id)
     except EhoksError as error:
         return _problem(request, error, jako_id)

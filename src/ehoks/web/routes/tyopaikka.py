@@ -114,6 +114,7 @@ def request_link_page(
 def request_link(
     request: Request,
     state: State,
+    ctx: Context,
     sahkoposti: Annotated[str, Form(max_length=2000)] = "",
     paluu: Annotated[str | None, Form(max_length=2000)] = None,
     csrf_token: Annotated[str, Form()] = "",
@@ -157,7 +158,7 @@ def request_link(
             deliver=known and not recent,
         )
 
-    state.runtime.context().write(send)
+    ctx.write(send)
     return _sent_page(request, state, language_path=SENT_PATH)
 
 
@@ -180,9 +181,11 @@ def _sent_page(request: Request, state: State, *, language_path: str | None) -> 
 
 
 @router.get(f"{LINK_BASE}/{{token}}", response_class=HTMLResponse)
-def link_page(request: Request, state: State, token: Token, logged_in: CurrentSession) -> Response:
+def link_page(
+    request: Request, state: State, ctx: Context, token: Token, logged_in: CurrentSession
+) -> Response:
     try:
-        with state.runtime.context().read() as session:
+        with ctx.read() as session:
             info = email_login.describe(session, token, now=now_utc())
     except EhoksError as error:
         return link_problem(request, error, logged_in=logged_in is not None)
@@ -193,6 +196,7 @@ def link_page(request: Request, state: State, token: Token, logged_in: CurrentSe
 def send_code(
     request: Request,
     state: State,
+    ctx: Context,
     token: Token,
     logged_in: CurrentSession,
     csrf_token: Annotated[str, Form()] = "",
@@ -217,16 +221,18 @@ def send_code(
             )
             return email_login.describe(session, token, now=now_utc())
 
-        info = state.runtime.context().write(send)
+        info = ctx.write(send)
     except EhoksError as error:
         return link_problem(request, error, logged_in=logged_in is not None)
     return _code_page(request, state, info, token)
 
 
 @router.get(f"{LINK_BASE}/{{token}}/koodi", response_class=HTMLResponse)
-def code_page(request: Request, state: State, token: Token, logged_in: CurrentSession) -> Response:
+def code_page(
+    request: Request, state: State, ctx: Context, token: Token, logged_in: CurrentSession
+) -> Response:
     try:
-        with state.runtime.context().read() as session:
+        with ctx.read() as session:
             info = email_login.describe(session, token, now=now_utc())
     except EhoksError as error:
         return link_problem(request, error, logged_in=logged_in is not None)
@@ -251,12 +257,12 @@ def verify_code(
     try:
         if not candidate:
             # Nothing typed cannot be right and costs no attempt.
-            with state.runtime.context().read() as session:
+            with ctx.read() as session:
                 info = email_login.describe(session, token, now=now_utc())
             return _code_page(request, state, info, token, error=N_("Kirjoita koodi."), status=400)
         # The attempt count is committed before a wrong code is reported, or the limit on
         # guesses would roll back with the error.
-        result = state.runtime.context().write(
+        result = ctx.write(
             lambda session: email_login.verify(
                 session, token=token, code=candidate, settings=settings, now=now_utc()
             )
@@ -264,7 +270,7 @@ def verify_code(
         if isinstance(result, Rejection):
             if isinstance(result.error, TooManyAttempts):
                 return link_problem(request, result.error, logged_in=False)
-            with state.runtime.context().read() as session:
+            with ctx.read() as session:
                 info = email_login.describe(session, token, now=now_utc())
             return _code_page(
                 request,
@@ -277,7 +283,7 @@ def verify_code(
                 status=result.error.status_code,
             )
     except (CodeExpired, NoCodeSent) as error:
-        with state.runtime.context().read() as session:
+        with ctx.read() as session:
             info = email_login.describe(session, token, now=now_utc())
         message = (
             N_("Koodi on vanhentunut. Pyydä uusi koodi alla olevalla painikkeella.")

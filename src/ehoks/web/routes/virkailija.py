@@ -131,11 +131,12 @@ def picker(
     request: Request,
     actor: Official,
     state: State,
+    ctx: OfficialContext,
     haku: Annotated[str, Query(max_length=TEXT_LIMIT)] = "",
 ) -> HTMLResponse:
     """Every organisation where the official may read, with the institutions below it; OPH super
     users also search any organisation by name or OID."""
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         groups = organisation_groups(request, state, actor, session)
         found = (
             organisation_search(request, state, actor, session, haku)

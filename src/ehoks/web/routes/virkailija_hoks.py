@@ -108,11 +108,11 @@ def hoks_by_old_address(
     oppija_oid: OppijaOid,
     eid: Eid,
     actor: Official,
-    state: State,
+    ctx: OfficialContext,
     old_tab: OldTab | None = None,
 ) -> Response:
     """The original addressed a HOKS by its eid; the HOKS page itself decides access."""
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         hoks_id = plans.hoks_id_of(session, eid)
     tail = {"osaaminen": "/osaaminen", "opiskelusuunnitelma": "/opiskelusuunnitelma"}
     return RedirectResponse(
@@ -144,7 +144,7 @@ def basics(
         hoks_id,
         lambda link: hoks_path(link.oppija_oid, link.hoks_id),
     )
-    start = start_offer(state, actor, loaded.plan)
+    start = start_offer(ctx, actor, loaded.plan)
     context = hoks_context(
         request,
         state,
@@ -190,7 +190,7 @@ def study_plan(
     loaded = load_hoks(request, state, ctx, actor, oppija_oid, hoks_id)
     recipients = None
     if loaded.plan.actions.update:
-        with state.runtime.context().read() as session:
+        with ctx.read() as session:
             recipients = linkit.recipients(session, hoks_id)
     context = hoks_context(
         request,

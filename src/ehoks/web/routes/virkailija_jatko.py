@@ -43,7 +43,7 @@ def start_path(oppija_oid: str, hoks_id: int) -> str:
     return hoks_path(oppija_oid, hoks_id, "/jatka")
 
 
-def start_offer(state: AppState, actor: OfficialActor, plan: OfficialPlan) -> str | None:
+def start_offer(ctx: UseCase, actor: OfficialActor, plan: OfficialPlan) -> str | None:
     """The HOKS page's "start a new plan from this one", offered only where it can lead
     somewhere: the plan is not deleted and the learner has a study right in Koski without a
     HOKS on which the official may write (the policy decides, as on the chooser page). The
@@ -53,11 +53,11 @@ def start_offer(state: AppState, actor: OfficialActor, plan: OfficialPlan) -> st
         return None
     try:
         candidates = jatko.writable_study_rights(
-            actor, plan.oppija_oid, plan.opiskeluoikeus_oid, state.runtime.context()
+            actor, plan.oppija_oid, plan.opiskeluoikeus_oid, ctx
         )
     except RegistryUnavailable:
         return start_path(plan.oppija_oid, plan.hoks_id)
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         candidates = jatko.without_hoks(session, candidates)
     return start_path(plan.oppija_oid, plan.hoks_id) if candidates else None
 
@@ -91,7 +91,7 @@ def choose_study_right(
     candidates = jatko.writable_study_rights(
         actor, row.hoks.oppija_oid, row.hoks.opiskeluoikeus_oid, ctx
     )
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         candidates = jatko.without_hoks(session, candidates)
     lang = language_of(request)
     registries = state.runtime.registries

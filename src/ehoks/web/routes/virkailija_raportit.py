@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from ehoks.access.actor import OfficialActor
 from ehoks.auth.people import Official, OfficialContext
+from ehoks.context import UseCase
 from ehoks.context.request import AppState, State
 from ehoks.errors import NotFound
 from ehoks.raportit import csv
@@ -136,7 +137,7 @@ def raportti_csv(
     )
     filename = f"ehoks-{haku.raportti}-{export.today.isoformat()}.csv"
     return StreamingResponse(
-        csv.chunks(header(haku.raportti, muotoilu), _batches(state, export, muotoilu)),
+        csv.chunks(header(haku.raportti, muotoilu), _batches(ctx, export, muotoilu)),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -146,11 +147,11 @@ def raportti_csv(
 
 
 def _batches(
-    state: AppState, export: raportit.Export, muotoilu: Muotoilu
+    ctx: UseCase, export: raportit.Export, muotoilu: Muotoilu
 ) -> Iterator[list[list[csv.Cell]]]:
     """Rows a batch at a time, read in a transaction of their own once the response starts
     (the export was authorised and audited before it)."""
-    with state.runtime.context().read() as session:
+    with ctx.read() as session:
         for rows in raportit.export_rows(session, export):
             yield cells(export.query.raportti, rows, muotoilu)
 
