@@ -61,6 +61,10 @@ def parse_args() -> argparse.Namespace:
         help="numbers of `ehoks serve` instances to run in turn on one database, e.g. 1 2",
     )
     parser.add_argument("--read-seconds", type=float, default=20.0, help="read phase length")
+    parser.add_argument(
+        "--update-seconds", type=float, default=10.0,
+        help="update phase length (PATCH of a top-level field; 0 skips it)",
+    )  # fmt: skip
     parser.add_argument("--wrk-threads", type=int, default=2, help="load generator threads")
     parser.add_argument("--warmup", type=int, default=64, help="creates before measuring")
     parser.add_argument("--json-out", type=Path, help="write every figure here as JSON too")
@@ -312,6 +316,11 @@ def _run_phases(
         "read", database, servers, watch, recorder, work / "read", **common, mode="get",
         seconds=args.read_seconds,
     )  # fmt: skip
+    if args.update_seconds > 0:
+        run["update"] = run_phase(
+            "update", database, servers, watch, recorder, work / "read", **common,
+            mode="patch", seconds=args.update_seconds,
+        )  # fmt: skip
     return run
 
 

@@ -76,7 +76,7 @@ def _statements(kinds: dict[str, int] | None) -> str:
 
 def rows_for(run: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, str]:
     """One column of the issue's table: figures of one run (one number of instances)."""
-    create, read = run["create"], run["read"]
+    create, read, update = run["create"], run["read"], run.get("update")
     raw_rate = raw["parallel"]["per_second"] if raw else None
     ratio = f"{create['per_second'] / raw_rate:.3f}" if raw_rate else "—"
     statements = run.get("statements") or {}
@@ -97,6 +97,12 @@ def rows_for(run: dict[str, Any], raw: dict[str, Any] | None) -> dict[str, str]:
             f"{run['floor: no-DB page']['per_second']:,.0f}/s"
             f" / {run['floor: healthcheck']['per_second']:,.0f}/s"
         ),
+        "PATCHes/s of one HOKS's top-level field": (
+            f"{update['per_second']:,.1f} (p99 {update['latency_ms']['p99']:,.0f} ms),"
+            f" {_per_request_ms(update):.2f} ms server CPU each"
+            if update
+            else "—"
+        ),
         "SQL statements per create / per GET": (
             f"{_statements(statements.get('create'))} / {_statements(statements.get('read'))}"
         ),
@@ -116,6 +122,7 @@ TARGETS = {
     "API ÷ raw": "≥ 0.5",
     "GETs/s of one HOKS": "≥ 3,000/s, p99 < 20 ms, each read audited durably",
     "the stack's own floor (no-database page / health check)": "—",
+    "PATCHes/s of one HOKS's top-level field": "—",
     "SQL statements per create / per GET": "≤ 4 / 1 plus a shared audit commit",
     "server RSS": "≤ 150 MiB per worker",
     "other processes, cores (create / read)": "—",

@@ -1,11 +1,14 @@
 """The load generator: wrk (C, epoll, LuaJIT scripts), so that generating load costs a small part
 of the two cores the server also needs.
 
-One Lua script serves both phases. Each wrk thread pre-formats its requests in ``init``:
+One Lua script serves every phase. Each wrk thread pre-formats its requests in ``init``:
 POST bodies come from the thread's own file (one compact JSON document a line, a disjoint share
-of the bodies), GET paths from a file of HOKS ids picked at random. With a quota the thread
-stops after that many responses, so a create phase makes a fixed number of HOKSes; each thread's
-file carries one spare body per connection for the requests in flight when it stops.
+of the bodies), GET paths from a file of HOKS ids picked at random, and PATCHes of the same ids
+change the learner's e-mail address (a top-level field, as a student information system's
+update does; no ``If-Match``, so concurrent updates of one HOKS queue on its row lock). With a
+quota the thread stops after that many responses, so a create phase makes a fixed number of
+HOKSes; each thread's file carries one spare body per connection for the requests in flight
+when it stops.
 Every non-2xx status is counted and a few answers are kept for the report.
 """
 
@@ -32,7 +35,8 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
--- args: mode ("post", "get" or "fixed"), data directory, quota per thread (0: none), token, path
+-- args: mode ("post", "get", "patch" or "fixed"), data directory, quota per thread (0: none),
+-- token, path
 function init(args)
   mode, dir, quota, token, path = args[1], args[2], tonumber(args[3]), args[4], args[5]
   statuses, samples, nsamples, done_count, sent = {}, {}, 0, 0, 0
@@ -49,6 +53,14 @@ function init(args)
     end
   elseif mode == "fixed" then
     reqs[1] = wrk.format("GET", path, headers)
+  elseif mode == "patch" then
+    headers["Content-Type"] = "application/json"
+    for line in io.lines(dir .. "/ids.txt") do
+      local body = '{"id":' .. line .. ',"sahkoposti":"paivitys-' .. line .. '-' .. id
+        .. '@example.org"}'
+      reqs[#reqs + 1] = wrk.format("PATCH", path .. "/" .. line, headers, body)
+    end
+    math.randomseed(2000 + id)
   else
     for line in io.lines(dir .. "/ids.txt") do
       reqs[#reqs + 1] = wrk.format("GET", path .. "/" .. line, headers)

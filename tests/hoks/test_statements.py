@@ -143,3 +143,82 @@ def test_a_create_for_a_study_right_with_a_hoks_reads_it_only_on_conflict(
     # then wrote nothing), then the read of the existing HOKS for the error.
     assert kinds["write"] == 1
     assert kinds["read"] == 1
+
+
+def _projection_writes(seen: list[str]) -> list[str]:
+    return [
+        statement.split(" (")[0].split(" WHERE")[0]
+        for statement in seen
+        if statement.upper().startswith(("DELETE FROM HOKS_", "INSERT INTO HOKS_"))
+        and "HOKS_VERSION" not in statement.upper()
+    ]
+
+
+def _projections(db, hoks_id: int) -> dict[str, list[tuple]]:
+    from sqlalchemy import select
+
+    from ehoks.db import make_session_factory
+    from ehoks.hoks.models import HoksNaytto, HoksTyopaikkajakso
+
+    with make_session_factory(db)() as session:
+        return {
+            model.__tablename__: sorted(
+                (row.module_id, row.osa_module_id, str(row.alku), str(row.loppu))
+                + ((row.ohjaaja_sahkoposti,) if model is HoksTyopaikkajakso else ())
+                for row in session.scalars(select(model).where(model.hoks_id == hoks_id))
+            )
+            for model in (HoksTyopaikkajakso, HoksNaytto)
+        }
+
+
+def test_an_update_rewrites_only_the_projections_that_changed(client, headers, world, db):
+    """A PATCH of top-level fields leaves the projection tables alone (and the prepare phase
+    reads the HOKS's keys, not its document); a PUT or a part write that changes a workplace
+    period rewrites that table only, and what it stores is what a new create would."""
+    learner = world.add_oppija("update")
+    hoks_id = client.post(f"{API}/hoks", json=hoks_body(*learner), headers=headers).json()["meta"][
+        "id"
+    ]
+    stored = _projections(db, hoks_id)
+    assert stored["hoks_tyopaikkajakso"]
+    assert stored["hoks_naytto"]
+
+    with statements() as seen:
+        patched = client.patch(
+            f"{API}/hoks/{hoks_id}",
+            json={"id": hoks_id, "sahkoposti": "uusi@example.org"},
+            headers=headers,
+        )
+    assert patched.status_code == 204, patched.text
+    assert _projection_writes(seen) == [], seen
+    prepare_read = next(s for s in seen if s.upper().startswith("SELECT HOKS.OPPIJA_OID"))
+    assert "DOCUMENT" not in prepare_read.upper(), prepare_read
+    assert _projections(db, hoks_id) == stored
+
+    data = client.get(f"{API}/hoks/{hoks_id}", headers=headers).json()["data"]
+    for read_only in ("eid", "manuaalisyotto"):  # in the read view, not in a PUT
+        del data[read_only]
+    period = data["hankittavat-ammat-tutkinnon-osat"][0]["osaamisen-hankkimistavat"][0]
+    ohjaaja = period["tyopaikalla-jarjestettava-koulutus"]["vastuullinen-tyopaikka-ohjaaja"]
+    ohjaaja["sahkoposti"] = "toinen.ohjaaja@example.org"
+    with statements() as seen:
+        replaced = client.put(f"{API}/hoks/{hoks_id}", json=data, headers=headers)
+    assert replaced.status_code == 204, replaced.text
+    assert _projection_writes(seen) == [
+        "DELETE FROM hoks_tyopaikkajakso",
+        "INSERT INTO hoks_tyopaikkajakso",
+    ], seen
+    after = _projections(db, hoks_id)
+    assert after["hoks_naytto"] == stored["hoks_naytto"]
+    assert [row[-1] for row in after["hoks_tyopaikkajakso"]] == ["toinen.ohjaaja@example.org"]
+
+    # Removing the unit's only workplace period and demonstration empties both tables.
+    unit = data["hankittavat-ammat-tutkinnon-osat"][0]["module-id"]
+    for part in (
+        period["module-id"],
+        data["hankittavat-ammat-tutkinnon-osat"][0]["osaamisen-osoittaminen"][0]["module-id"],
+    ):
+        assert (
+            client.delete(f"{API}/hoks/{hoks_id}/osat/{part}", headers=headers).status_code == 204
+        )
+    assert _projections(db, hoks_id) == {"hoks_tyopaikkajakso": [], "hoks_naytto": []}, unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NoReturn, cast
+from typing import Any, NamedTuple, NoReturn, cast
 
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -28,6 +28,14 @@ from ehoks.oppijaindex.service import IndexRows
 _HOKS = cast(Table, Hoks.__table__)
 _TYOPAIKKAJAKSO = cast(Table, HoksTyopaikkajakso.__table__)
 _NAYTTO = cast(Table, HoksNaytto.__table__)
+
+
+class WriteKeys(NamedTuple):
+    oppija_oid: str
+    opiskeluoikeus_oid: str
+    oppilaitos_oid: str | None
+
+
 _INSERTED = create_repository.HOKS_COLUMNS
 
 
@@ -53,6 +61,16 @@ class HoksRepository:
             # database write lock (BEGIN IMMEDIATE).
             statement = statement.with_for_update()
         return self.session.scalars(statement).first()
+
+    def write_keys(self, hoks_id: int) -> WriteKeys | None:
+        """What a write's prepare phase asks the registries about — the learner, the study
+        right, the oppilaitos — of a HOKS, deleted or not, without loading its document."""
+        row = self.session.execute(
+            select(Hoks.oppija_oid, Hoks.opiskeluoikeus_oid, Hoks.oppilaitos_oid).where(
+                Hoks.id == hoks_id
+            )
+        ).first()
+        return None if row is None else WriteKeys(*row)
 
     def id_by_eid(self, eid: str) -> int | None:
         """The id of the HOKS with this external id (the students' addresses use it), unless
@@ -130,7 +148,8 @@ class HoksRepository:
         columns: dict[str, Any] | None = None,
     ) -> None:
         """Store a new document version: the previous one goes to the history table, the
-        projections are rewritten, all in the caller's transaction."""
+        projections that changed are rewritten, all in the caller's transaction."""
+        previous = hoks.document
         self.append_history(hoks, operation=operation, changed_by=changed_by, now=now)
         hoks.document = document
         hoks.read_shaped = is_read_shaped(document)
@@ -140,11 +159,19 @@ class HoksRepository:
         hoks.updated_at = now
         hoks.updated_by = changed_by
         self.session.flush()
-        self.session.execute(
-            delete(HoksTyopaikkajakso).where(HoksTyopaikkajakso.hoks_id == hoks.id)
-        )
-        self.session.execute(delete(HoksNaytto).where(HoksNaytto.hoks_id == hoks.id))
-        self._insert_projections(hoks.id, document)
+        # A projection table holds exactly its rows of the stored document (every write of a
+        # document comes here or through the create; migrations never changed their shape),
+        # so rows computed from the previous document are the rows stored. A table whose rows
+        # did not change is left alone: a PATCH of top-level fields, or a part write elsewhere
+        # in the plan, saves a DELETE and an INSERT per table.
+        for table, rows_of in ((_TYOPAIKKAJAKSO, tyopaikkajakso_rows), (_NAYTTO, naytto_rows)):
+            rows = rows_of(hoks.id, document)
+            if rows == rows_of(hoks.id, previous):
+                continue
+            self.session.execute(delete(table).where(table.c.hoks_id == hoks.id))
+            if rows:
+                # Into the table, not the mapped class: plain Core executemany.
+                self.session.execute(insert(table), rows)
 
     def append_history(self, hoks: Hoks, *, operation: str, changed_by: str, now: datetime) -> None:
         self.session.add(

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Insert, Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ehoks.oppijaindex.models import IndexOpiskeluoikeus, IndexOppija
+
+
+@functools.lru_cache(maxsize=16)
+def _upsert(table: Table, dialect: str, keys: tuple[str, ...]) -> Insert:
+    """``INSERT … ON CONFLICT (oid) DO UPDATE`` of ``keys`` into ``table`` (both engines know
+    ON CONFLICT). The table, not the mapped class: a plain Core statement, without the ORM's
+    bulk path."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["oid"],
+        set_={key: statement.excluded[key] for key in keys if key != "oid"},
+    )
 
 
 class OppijaIndexRepository:
@@ -28,21 +42,18 @@ class OppijaIndexRepository:
         model: type[IndexOppija] | type[IndexOpiskeluoikeus],
         values: dict[str, Any] | list[dict[str, Any]],
     ) -> None:
-        """Insert the rows or overwrite them, in one statement (both engines know ON CONFLICT):
-        this runs on every HOKS write, where a read-then-write would cost two round trips.
-        Several rows (all with the same keys) go in one multi-row ``VALUES``."""
+        """Insert the rows or overwrite them, with one statement (both engines know ON
+        CONFLICT): this runs on every HOKS write, where a read-then-write would cost two round
+        trips. Several rows (all with the same keys) are its parameters, sent together."""
         rows = values if isinstance(values, list) else [values]
         if not rows:
             return
         dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        # The table, not the mapped class: a plain Core statement, without the ORM's bulk path.
-        statement = insert(cast(Table, model.__table__)).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=["oid"],
-            set_={key: statement.excluded[key] for key in rows[0] if key != "oid"},
-        )
-        self.session.execute(statement)
+        statement = _upsert(cast(Table, model.__table__), dialect, tuple(rows[0]))
+        # The rows as parameters of one prebuilt statement (the driver's executemany, which
+        # psycopg pipelines when there are several): neither rebuilt nor recompiled per write,
+        # where building it (``excluded`` included) was a tenth of a PATCH's CPU.
+        self.session.execute(statement, rows)
 
     def hankintakoulutukset(self, opiskeluoikeus_oid: str) -> Sequence[str]:
         return self.session.scalars(

@@ -157,7 +157,7 @@ def prepare_write(
     if hoks_id is None:
         return
     with deps.read() as session:
-        hoks = HoksRepository(session).get(hoks_id, include_deleted=True)
+        hoks = HoksRepository(session).write_keys(hoks_id)
     if hoks is None:
         return
     with suppress(RegistryUnavailable):  # remembered; the apply phase answers 503 in order
