@@ -28,6 +28,8 @@ from ehoks.oppijaindex.service import IndexRows
 _HOKS = cast(Table, Hoks.__table__)
 _TYOPAIKKAJAKSO = cast(Table, HoksTyopaikkajakso.__table__)
 _NAYTTO = cast(Table, HoksNaytto.__table__)
+# Each projection table and its rows of a document (``hoks.projections``).
+_PROJECTIONS = ((_TYOPAIKKAJAKSO, tyopaikkajakso_rows), (_NAYTTO, naytto_rows))
 
 
 class WriteKeys(NamedTuple):
@@ -164,14 +166,11 @@ class HoksRepository:
         # so rows computed from the previous document are the rows stored. A table whose rows
         # did not change is left alone: a PATCH of top-level fields, or a part write elsewhere
         # in the plan, saves a DELETE and an INSERT per table.
-        for table, rows_of in ((_TYOPAIKKAJAKSO, tyopaikkajakso_rows), (_NAYTTO, naytto_rows)):
+        for table, rows_of in _PROJECTIONS:
             rows = rows_of(hoks.id, document)
-            if rows == rows_of(hoks.id, previous):
-                continue
-            self.session.execute(delete(table).where(table.c.hoks_id == hoks.id))
-            if rows:
-                # Into the table, not the mapped class: plain Core executemany.
-                self.session.execute(insert(table), rows)
+            if rows != rows_of(hoks.id, previous):
+                self.session.execute(delete(table).where(table.c.hoks_id == hoks.id))
+                self._insert_rows(table, rows)
 
     def append_history(self, hoks: Hoks, *, operation: str, changed_by: str, now: datetime) -> None:
         self.session.add(
@@ -244,14 +243,14 @@ class HoksRepository:
         return [(row[0], row[1]) for row in self.session.execute(statement.order_by(Hoks.id))]
 
     def _insert_projections(self, hoks_id: int, document: dict[str, Any]) -> None:
-        # Into the tables, not the mapped classes: plain Core executemany, without the ORM's
+        for table, rows_of in _PROJECTIONS:
+            self._insert_rows(table, rows_of(hoks_id, document))
+
+    def _insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        # Into the table, not the mapped class: plain Core executemany, without the ORM's
         # bulk-insert machinery (nothing here needs an ORM object back).
-        jaksot = tyopaikkajakso_rows(hoks_id, document)
-        if jaksot:
-            self.session.execute(insert(_TYOPAIKKAJAKSO), jaksot)
-        nayttot = naytto_rows(hoks_id, document)
-        if nayttot:
-            self.session.execute(insert(_NAYTTO), nayttot)
+        if rows:
+            self.session.execute(insert(table), rows)
 
     # Idempotency keys of POST /hoks
 
